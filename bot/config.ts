@@ -1,0 +1,106 @@
+/**
+ * The Worker's configuration: every variable from DESIGN.md, validated once per isolate with zod.
+ *
+ * `readConfig(env)` never throws: it returns either a config or the list of problems, so
+ * `/health` can report them and the webhook can fail closed with one clear log line.
+ * `requireConfig(env)` is the throwing form for code that cannot run without it.
+ */
+import { z } from "zod";
+import { ConfigError } from "./errors.ts";
+
+const userIdList = z
+  .string()
+  .trim()
+  .transform((value, ctx) => {
+    if (value === "") return [] as number[];
+    const ids: number[] = [];
+    for (const part of value.split(/[\s,]+/).filter(Boolean)) {
+      if (!/^-?\d{1,20}$/.test(part)) {
+        ctx.addIssue({ code: "custom", message: `"${part.slice(0, 20)}" is not a Telegram user id (digits only)` });
+        return z.NEVER;
+      }
+      ids.push(Number(part));
+    }
+    return ids;
+  });
+
+const optionalText = z.string().trim().optional().transform((v) => (v === "" ? undefined : v));
+const optionalUrl = optionalText.pipe(z.url({ message: "must be a URL such as https://example.com" }).optional());
+
+/** The schema of the Worker's environment variables and secrets. */
+export const configSchema = z.object({
+  TELEGRAM_BOT_TOKEN: z
+    .string({ message: "is missing" })
+    .trim()
+    .regex(/^\d+:[A-Za-z0-9_-]{5,}$/, "does not look like a bot token from @BotFather (digits:letters)"),
+  TELEGRAM_WEBHOOK_SECRET: z
+    .string({ message: "is missing" })
+    .regex(/^[A-Za-z0-9_-]{1,256}$/, "must be 1-256 characters of A-Z, a-z, 0-9, _ and -"),
+  /** The bot's @username without the @ (from getMe); needed for `/cmd@name` in groups. */
+  TELEGRAM_BOT_USERNAME: optionalText.transform((v) => v?.replace(/^@/, "")),
+  TELEGRAM_API_ROOT: optionalUrl.transform((v) => (v ?? "https://api.telegram.org").replace(/\/+$/, "")),
+  ALLOWED_USER_IDS: z.string({ message: "is missing (comma-separated Telegram user ids)" }).pipe(userIdList)
+    .refine((ids) => ids.length > 0, "lists nobody; add at least your own Telegram user id"),
+  APPROVER_IDS: z.string().optional().default("").pipe(userIdList),
+  CLOUDFLARE_API_TOKEN: optionalText,
+  CLOUDFLARE_API_BASE: optionalUrl.transform((v) => (v ?? "https://api.cloudflare.com/client/v4").replace(/\/+$/, "")),
+  LLM_PROVIDER: optionalText,
+  LLM_MODEL: optionalText,
+  LLM_API_KEY: optionalText,
+  LLM_BASE_URL: optionalUrl,
+  ENCRYPTION_KEY: optionalText,
+  APPROVAL_TTL_MINUTES: z.coerce.number().int().min(1).max(24 * 60).default(15),
+  /** Base delay of the inbox's retry backoff (doubles per attempt). */
+  INBOX_RETRY_BASE_MS: z.coerce.number().int().min(1).max(60_000).default(1000),
+  /** Attempts before an update is given up on and the person is told. */
+  INBOX_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(20).default(5),
+});
+
+/** The validated configuration. */
+export type Config = z.infer<typeof configSchema>;
+
+/** The outcome of reading the configuration. */
+export type ConfigResult = { ok: true; config: Config } | { ok: false; error: ConfigError };
+
+const cache = new WeakMap<object, ConfigResult>();
+
+/** Validates `env` once per isolate (cached by the env object) and never throws. */
+export function readConfig(env: object): ConfigResult {
+  const cached = cache.get(env);
+  if (cached) return cached;
+  const parsed = configSchema.safeParse(blankToUndefined(env));
+  const result: ConfigResult = parsed.success
+    ? { ok: true, config: parsed.data }
+    : { ok: false, error: toConfigError(parsed.error) };
+  cache.set(env, result);
+  if (!result.ok) console.error(JSON.stringify({ level: "error", event: "config_invalid", variables: result.error.variables, message: result.error.message }));
+  return result;
+}
+
+/** Validates `env` and throws a `ConfigError` naming every bad variable. */
+export function requireConfig(env: object): Config {
+  const result = readConfig(env);
+  if (!result.ok) throw result.error;
+  return result.config;
+}
+
+/** Whether a user may use the bot at all (listed users and approvers). */
+export function isAllowedUser(config: Config, userId: number | undefined): boolean {
+  return userId !== undefined && (config.ALLOWED_USER_IDS.includes(userId) || config.APPROVER_IDS.includes(userId));
+}
+
+/** Empty strings (from `KEY=` lines) count as unset, so defaults apply and "missing" is reported. */
+function blankToUndefined(env: object): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const key of Object.keys(configSchema.shape)) {
+    const value = (env as Record<string, unknown>)[key];
+    out[key] = typeof value === "string" && value.trim() === "" ? undefined : value;
+  }
+  return out;
+}
+
+function toConfigError(error: z.ZodError): ConfigError {
+  const variables = [...new Set(error.issues.map((issue) => String(issue.path[0] ?? "config")))];
+  const problems = error.issues.map((issue) => `${String(issue.path[0] ?? "config")} ${issue.message}`);
+  return new ConfigError(variables, problems);
+}

@@ -1,0 +1,34 @@
+/**
+ * Assembles the bot that runs inside a chat's Durable Object, in a fixed order:
+ * error boundary, features, fallback last.
+ */
+import { autoRetry } from "@grammyjs/auto-retry";
+import { Bot, type Context } from "grammy";
+import { botInfoFor } from "./bot-info.ts";
+import type { Config } from "./config.ts";
+import { UserFacingError } from "./errors.ts";
+import { cloudflareFeature } from "./features/cloudflare.ts";
+import { fallbackFeature } from "./features/fallback.ts";
+import { helpFeature } from "./features/help.ts";
+import { startFeature } from "./features/start.ts";
+
+/** Builds the chat bot from the validated config. */
+export function createBot(config: Config): Bot<Context> {
+  const bot = new Bot<Context>(config.TELEGRAM_BOT_TOKEN, {
+    botInfo: botInfoFor(config.TELEGRAM_BOT_TOKEN, config.TELEGRAM_BOT_USERNAME),
+    client: { apiRoot: config.TELEGRAM_API_ROOT, timeoutSeconds: 30 },
+  });
+  // 429s wait out retry_after; 5xx and network errors retry a few times, then the inbox retries the update.
+  bot.api.config.use(autoRetry({ maxRetryAttempts: 3, maxDelaySeconds: 60 }));
+
+  // A UserFacingError is said to the person once; anything else propagates so the inbox retries it.
+  const features = bot.errorBoundary(async (error) => {
+    if (!(error.error instanceof UserFacingError)) throw error.error;
+    const chatId = error.ctx.chat?.id;
+    if (chatId !== undefined) await error.ctx.api.sendMessage(chatId, error.error.message);
+    if (error.ctx.callbackQuery) await error.ctx.answerCallbackQuery({ text: error.error.message.slice(0, 190), show_alert: true });
+  });
+  features.use(startFeature, helpFeature, cloudflareFeature);
+  features.use(fallbackFeature);
+  return bot;
+}

@@ -1,0 +1,8 @@
+/** Fixed lines the bot says in more than one place. */
+
+/** What a stranger (not in ALLOWED_USER_IDS) is told, once per message. */
+export const STRANGER_LINE =
+  "Sorry, this bot is private: it operates its owner's Cloudflare account. Ask the owner to add your Telegram user id to ALLOWED_USER_IDS.";
+
+/** What a tap on a button the bot no longer knows is answered with. */
+export const STALE_BUTTON_LINE = "This button is no longer active.";

@@ -1,0 +1,36 @@
+/**
+ * The Worker entry: routes HTTP requests and exports the Durable Object classes.
+ *
+ * - `POST /telegram`: Telegram's webhook (secret header, validated update, handed to the chat's
+ *   Durable Object, 200 at once).
+ * - `GET /health`: `{ ok, version }`, or `ok: false` with the names of missing variables.
+ * - anything else: 404.
+ */
+import { readConfig } from "./config.ts";
+import { handleTelegramWebhook } from "./webhook/telegram-webhook.ts";
+import { VERSION } from "./version.ts";
+
+export { ChatAgent } from "./chat-agent.ts";
+export { CodemodeRuntime } from "@cloudflare/codemode";
+
+export default {
+  async fetch(request, env, ctx): Promise<Response> {
+    const url = new URL(request.url);
+    if (url.pathname === "/telegram") {
+      if (request.method !== "POST") return text("use POST for the Telegram webhook", 405, { allow: "POST" });
+      return handleTelegramWebhook(request, env, ctx);
+    }
+    if (url.pathname === "/health" && (request.method === "GET" || request.method === "HEAD")) {
+      const config = readConfig(env);
+      const body = config.ok
+        ? { ok: true, version: VERSION }
+        : { ok: false, version: VERSION, missing: config.error.variables, error: config.error.message };
+      return Response.json(body, { status: config.ok ? 200 : 503 });
+    }
+    return text("not found", 404);
+  },
+} satisfies ExportedHandler<Env>;
+
+function text(body: string, status: number, headers: Record<string, string> = {}): Response {
+  return new Response(body, { status, headers: { "content-type": "text/plain; charset=utf-8", ...headers } });
+}

@@ -1,0 +1,12 @@
+/** Values the test Worker is configured with (shared by vitest.config.ts and the tests). */
+export const TEST_ENV = {
+  TELEGRAM_BOT_TOKEN: "123456:TEST-bot-token",
+  TELEGRAM_WEBHOOK_SECRET: "test-webhook-secret",
+  /** 1001 is the owner, 1002 a second allowed user, 1003 an approver; 6666 is a stranger. */
+  ALLOWED_USER_IDS: "1001,1002,1003",
+  APPROVER_IDS: "1003",
+  APPROVAL_TTL_MINUTES: "15",
+} as const;
+
+/** User ids used across tests. */
+export const USERS = { owner: 1001, member: 1002, approver: 1003, stranger: 6666 } as const;
