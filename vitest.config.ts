@@ -2,28 +2,50 @@ import { cloudflareTest, readD1Migrations } from "@cloudflare/vitest-plugin";
 import { defineConfig } from "vitest/config";
 import { TEST_ENV } from "./test/support/test-env.ts";
 
+// Two projects: "workers" runs the bot in real workerd (D1, Durable Objects, Worker Loader);
+// "node" runs the Node-side tools (build scripts, CLIs, dev servers) in Node, where they live.
 export default defineConfig(async () => {
   const migrations = await readD1Migrations("migrations");
   return {
-    plugins: [
-      cloudflareTest(({ inject }) => ({
-        wrangler: { configPath: "./wrangler.toml" },
-        additionalExports: { CodemodeRuntime: "DurableObject" },
-        miniflare: {
-          bindings: {
-            ...TEST_ENV,
-            TELEGRAM_API_ROOT: inject("telegramApiRoot"),
-            TEST_MIGRATIONS: migrations,
+    test: {
+      projects: [
+        {
+          plugins: [
+            cloudflareTest(({ inject }) => ({
+              wrangler: { configPath: "./wrangler.toml" },
+              additionalExports: { CodemodeRuntime: "DurableObject" },
+              miniflare: {
+                bindings: {
+                  ...TEST_ENV,
+                  TELEGRAM_API_ROOT: inject("telegramApiRoot"),
+                  TEST_MIGRATIONS: migrations,
+                },
+              },
+            })),
+          ],
+          // grammY plugins `require("grammy")` from CommonJS, which would pick grammY's Node build
+          // (node-fetch); wrangler's bundler picks the web build, so tests do the same.
+          // Pre-bundling them (esbuild, as wrangler does) resolves that require to the web build.
+          test: {
+            name: "workers",
+            globalSetup: ["./test/global-setup.ts"],
+            setupFiles: ["./test/support/apply-migrations.ts"],
+            include: ["test/**/*.test.ts"],
+            exclude: ["test/node/**"],
+            testTimeout: 20_000,
+            hookTimeout: 30_000,
+            deps: { optimizer: { ssr: { enabled: true, include: ["grammy", "@grammyjs/auto-retry", "@grammyjs/parse-mode"] } } },
           },
         },
-      })),
-    ],
-    test: {
-      globalSetup: ["./test/global-setup.ts"],
-      setupFiles: ["./test/support/apply-migrations.ts"],
-      include: ["test/**/*.test.ts"],
-      testTimeout: 20_000,
-      hookTimeout: 30_000,
+        {
+          test: {
+            name: "node",
+            environment: "node",
+            include: ["test/node/**/*.test.ts"],
+            testTimeout: 60_000,
+          },
+        },
+      ],
     },
   };
 });
