@@ -6,6 +6,9 @@ export const TEST_ENV = {
   ALLOWED_USER_IDS: "1001,1002,1003",
   APPROVER_IDS: "1003",
   APPROVAL_TTL_MINUTES: "15",
+  /** Short inbox backoff so retry tests take a fraction of a second. */
+  INBOX_RETRY_BASE_MS: "100",
+  INBOX_MAX_ATTEMPTS: "5",
 } as const;
 
 /** User ids used across tests. */
