@@ -69,7 +69,7 @@ describe("a Worker with missing configuration", () => {
       headers: { "content-type": "application/json", "x-telegram-bot-api-secret-token": TEST_ENV.TELEGRAM_WEBHOOK_SECRET },
       body: JSON.stringify(textUpdate("/start", { userId: USERS.owner })),
     });
-    const response = await worker.fetch(request, broken, ctx);
+    const response = await worker.fetch(request as Request<unknown, IncomingRequestCfProperties>, broken, ctx);
     await waitOnExecutionContext(ctx);
     expect(response.status).toBe(503);
     expect(await response.text()).toBe("bot not configured: TELEGRAM_BOT_TOKEN");
