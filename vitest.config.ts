@@ -1,6 +1,6 @@
 import { cloudflareTest, readD1Migrations } from "@cloudflare/vitest-plugin";
 import { defineConfig } from "vitest/config";
-import { TEST_ENV } from "./test/support/test-env.ts";
+import { CLOUDFLARE_TEST_TOKEN, TEST_ENV } from "./test/support/test-env.ts";
 
 // Two projects: "workers" runs the bot in real workerd (D1, Durable Objects, Worker Loader);
 // "node" runs the Node-side tools (build scripts, CLIs, dev servers) in Node, where they live.
@@ -18,6 +18,8 @@ export default defineConfig(async () => {
                 bindings: {
                   ...TEST_ENV,
                   TELEGRAM_API_ROOT: inject("telegramApiRoot"),
+                  CLOUDFLARE_API_BASE: `${inject("cloudflareEmulatorUrl")}/client/v4`,
+                  CLOUDFLARE_API_TOKEN: CLOUDFLARE_TEST_TOKEN,
                   TEST_MIGRATIONS: migrations,
                 },
               },
@@ -31,9 +33,20 @@ export default defineConfig(async () => {
             globalSetup: ["./test/global-setup.ts"],
             setupFiles: ["./test/support/apply-migrations.ts"],
             include: ["test/**/*.test.ts"],
-            exclude: ["test/node/**"],
+            exclude: ["test/node/**", "test/sandbox/**"],
             testTimeout: 20_000,
             hookTimeout: 30_000,
+            deps: { optimizer: { ssr: { enabled: true, include: ["grammy", "@grammyjs/auto-retry", "@grammyjs/parse-mode"] } } },
+          },
+        },
+        {
+          // The sandbox's own tests: a broken loop guard freezes workerd, so they get their own
+          // workerd (this project) and run under a hard timeout in a separate vitest process (npm test).
+          plugins: [cloudflareTest({ wrangler: { configPath: "./wrangler.toml" }, additionalExports: { CodemodeRuntime: "DurableObject" }, miniflare: { bindings: { ...TEST_ENV } } })],
+          test: {
+            name: "sandbox",
+            include: ["test/sandbox/**/*.test.ts"],
+            testTimeout: 20_000,
             deps: { optimizer: { ssr: { enabled: true, include: ["grammy", "@grammyjs/auto-retry", "@grammyjs/parse-mode"] } } },
           },
         },
