@@ -9,6 +9,8 @@
 import { DurableObject } from "cloudflare:workers";
 import type { Bot, Context } from "grammy";
 import type { Update } from "grammy/types";
+import { ApprovalStore } from "../approvals/approval-store.ts";
+import { CodeModeService } from "../skills/cloudflare/code-mode/code-mode-service.ts";
 import { createBot } from "./create-bot.ts";
 import { requireConfig, type Config } from "./config.ts";
 import { describeError } from "./errors.ts";
@@ -23,6 +25,7 @@ export class ChatAgent extends DurableObject<Env> {
   private readonly inbox: Inbox;
   private readonly config: Config;
   private bot: Bot<Context> | undefined;
+  private readonly codeModes = new Map<number, CodeModeService>();
   /** True while the alarm handler drains the inbox in this instance. */
   private draining = false;
 
@@ -36,9 +39,16 @@ export class ChatAgent extends DurableObject<Env> {
   async enqueue(update: Update): Promise<EnqueueResult> {
     const now = Date.now();
     if (!this.inbox.add(update.update_id, JSON.stringify(update), now)) return "duplicate";
-    const alarm = await this.ctx.storage.getAlarm();
-    if (alarm === null || alarm > now) await this.ctx.storage.setAlarm(now);
+    // While the alarm handler drains, it picks the new row up itself (it re-reads the head
+    // synchronously before finishing), so no extra alarm run is needed.
+    if (!this.draining) await this.wakeBy(now);
     return "queued";
+  }
+
+  /** Makes sure the alarm fires no later than `at`. */
+  async wakeBy(at: number): Promise<void> {
+    const alarm = await this.ctx.storage.getAlarm();
+    if (alarm === null || alarm > at) await this.ctx.storage.setAlarm(at);
   }
 
   /** Counts of inbox rows by state (for tests and diagnostics). */
@@ -46,14 +56,38 @@ export class ChatAgent extends DurableObject<Env> {
     return this.inbox.counts();
   }
 
-  /** Works through queued updates in order until the inbox is empty or the head must wait. */
+  /** Closes expired approval cards, then works through queued updates in order. */
   override async alarm(): Promise<void> {
     if (this.draining) return;
     this.draining = true;
     try {
+      await this.expireApprovals();
       await this.drain();
     } finally {
       this.draining = false;
+    }
+    const expiry = new ApprovalStore(this.ctx.storage.sql).nextExpiry();
+    if (expiry !== undefined) await this.wakeBy(expiry);
+  }
+
+  /** The chat's Code Mode service (one per chat; this object serves one chat). */
+  codeModeFor(chatId: number): CodeModeService {
+    let service = this.codeModes.get(chatId);
+    if (!service) {
+      service = new CodeModeService({ ctx: this.ctx, env: this.env, config: this.config, api: this.getBot().api, chatId, wakeBy: (at) => this.wakeBy(at) });
+      this.codeModes.set(chatId, service);
+    }
+    return service;
+  }
+
+  private async expireApprovals(): Promise<void> {
+    const due = new ApprovalStore(this.ctx.storage.sql).due(Date.now());
+    for (const chatId of new Set(due.map((a) => a.chatId))) {
+      try {
+        await this.codeModeFor(chatId).flow.expireDue();
+      } catch (error) {
+        console.error(JSON.stringify({ level: "error", event: "approval_expiry_failed", chat_id: chatId, error: describeError(error) }));
+      }
     }
   }
 
@@ -92,7 +126,7 @@ export class ChatAgent extends DurableObject<Env> {
   }
 
   private getBot(): Bot<Context> {
-    this.bot ??= createBot(this.config);
+    this.bot ??= createBot(this.config, { codeModeFor: (chatId) => this.codeModeFor(chatId), db: this.env.DB });
     return this.bot;
   }
 

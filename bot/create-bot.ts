@@ -7,13 +7,23 @@ import { Bot, type Context } from "grammy";
 import { botInfoFor } from "./bot-info.ts";
 import type { Config } from "./config.ts";
 import { UserFacingError } from "./errors.ts";
-import { cloudflareFeature } from "./features/cloudflare.ts";
+import type { CodeModeService } from "../skills/cloudflare/code-mode/code-mode-service.ts";
+import { createAuditFeature } from "./features/audit.ts";
+import { createCloudflareFeature } from "./features/cloudflare.ts";
+import { createCodeModeFeature } from "./features/code-mode.ts";
 import { fallbackFeature } from "./features/fallback.ts";
 import { helpFeature } from "./features/help.ts";
 import { startFeature } from "./features/start.ts";
 
+/** What the chat's Durable Object lends the bot (absent in tests that exercise commands alone). */
+export interface BotDeps {
+  /** The chat's Code Mode service (sandbox, approvals, undo). */
+  codeModeFor: (chatId: number) => CodeModeService;
+  db: D1Database;
+}
+
 /** Builds the chat bot from the validated config. */
-export function createBot(config: Config): Bot<Context> {
+export function createBot(config: Config, deps?: BotDeps): Bot<Context> {
   const bot = new Bot<Context>(config.TELEGRAM_BOT_TOKEN, {
     botInfo: botInfoFor(config.TELEGRAM_BOT_TOKEN, config.TELEGRAM_BOT_USERNAME),
     client: { apiRoot: config.TELEGRAM_API_ROOT, timeoutSeconds: 30 },
@@ -28,7 +38,9 @@ export function createBot(config: Config): Bot<Context> {
     if (chatId !== undefined) await error.ctx.api.sendMessage(chatId, error.error.message);
     if (error.ctx.callbackQuery) await error.ctx.answerCallbackQuery({ text: error.error.message.slice(0, 190), show_alert: true });
   });
-  features.use(startFeature, helpFeature, cloudflareFeature);
+  features.use(startFeature, helpFeature);
+  if (deps) features.use(createCodeModeFeature(deps.codeModeFor), createAuditFeature(deps.db));
+  features.use(createCloudflareFeature(config));
   features.use(fallbackFeature);
   return bot;
 }

@@ -1,3 +1,5 @@
+import { DEMO_API_TOKEN } from "../../dev/cloudflare-emulator/seed.ts";
+
 /** Values the test Worker is configured with (shared by vitest.config.ts and the tests). */
 export const TEST_ENV = {
   TELEGRAM_BOT_TOKEN: "123456:TEST-bot-token",
@@ -13,3 +15,6 @@ export const TEST_ENV = {
 
 /** User ids used across tests. */
 export const USERS = { owner: 1001, member: 1002, approver: 1003, stranger: 6666 } as const;
+
+/** The Worker's CLOUDFLARE_API_TOKEN in tests: the emulator's demo token (never a real one). */
+export const CLOUDFLARE_TEST_TOKEN = DEMO_API_TOKEN;

@@ -1,0 +1,242 @@
+/**
+ * The approval gate between a paused run and the account.
+ *
+ * A run's outcome comes here: a completed run is reported (with Undo when its writes can be
+ * taken back); a paused run gets one card per pending action; an error is said plainly. Taps on
+ * the cards come back here: who may decide is checked, the decision is persisted (and audited)
+ * before the runtime continues, and the card is edited to say who decided what and when.
+ * Expired cards are closed by `expireDue`, which the chat's alarm calls.
+ *
+ * Order of effects for Approve (each line is durable before the next starts):
+ *   approvals row pending → approved · audit row approved (who, when) · callback answered ·
+ *   card edited · runtime.approve (the call runs, once, through codemode's replay).
+ */
+import { FormattedString as F, fmt } from "@grammyjs/parse-mode";
+import type { CodemodeRuntimeHandle } from "@cloudflare/codemode";
+import { InputFile, type Api } from "grammy";
+import type { ResolvedCall } from "../skills/cloudflare/code-mode/resolve-call.ts";
+import { sendLong } from "../bot/format/send.ts";
+import { renderResult } from "../bot/format/run-result.ts";
+import { cardKeyboard, cardText, clock, decidedCardText, type CardInput } from "./approval-card.ts";
+import type { ApprovalStore, Approval, RunRecord } from "./approval-store.ts";
+import { auditCallStarted, auditDecision, auditExecutionStatus, auditExecutionUpdated } from "./audit.ts";
+import { buttonData } from "./callback-data.ts";
+import { refusal, riskOf } from "./policy.ts";
+import { isReversible } from "./undo.ts";
+
+type Outcome = Awaited<ReturnType<CodemodeRuntimeHandle["execute"]>>;
+
+/** What the flow needs from the chat. */
+export interface ApprovalFlowDeps {
+  api: Api;
+  chatId: number;
+  db: D1Database;
+  store: ApprovalStore;
+  approverIds: readonly number[];
+  ttlMs: number;
+  /** The runtime handle acting for a run's requester (their token, their audit identity). */
+  runtimeFor: (requesterId: number) => CodemodeRuntimeHandle;
+  /** Resolves a pending call's arguments to the concrete request (throws a readable error). */
+  resolve: (args: unknown, requesterId: number) => Promise<ResolvedCall>;
+  /** Asks the chat's alarm to wake by `at` (for expiry). */
+  wakeBy: (at: number) => Promise<void>;
+  now?: () => number;
+}
+
+/** The approval gate of one chat. */
+export class ApprovalFlow {
+  private readonly d: ApprovalFlowDeps;
+
+  constructor(deps: ApprovalFlowDeps) {
+    this.d = deps;
+  }
+
+  private now(): number {
+    return this.d.now?.() ?? Date.now();
+  }
+
+  /** Reports a run's outcome: result, error, or approval cards. */
+  async present(outcome: Outcome, run: RunRecord): Promise<void> {
+    this.d.store.saveRun({ ...run, executionId: outcome.executionId });
+    const status = outcome.status === "completed" ? "completed" : outcome.status === "paused" ? "paused" : "error";
+    await auditExecutionUpdated(this.d.db, run.runId, {
+      executionId: outcome.executionId, status,
+      ...(outcome.status === "error" ? { error: outcome.error } : {}),
+      ...(outcome.status === "completed" ? { resultBytes: safeLength(outcome.result) } : {}),
+    });
+    if (outcome.status === "error") {
+      await sendLong(this.d.api, this.d.chatId, fmt`${F.bold("⚠️ The snippet failed")}\n${outcome.error}`);
+      return;
+    }
+    if (outcome.status === "completed") {
+      await this.reportCompleted(outcome, run);
+      return;
+    }
+    for (const pending of outcome.pending) await this.showCard(pending, run);
+  }
+
+  private async reportCompleted(outcome: Extract<Outcome, { status: "completed" }>, run: RunRecord): Promise<void> {
+    const calls = (outcome.calls ?? []).filter((c) => c.connector === "cloudflare" && (c.method === "read" || c.method === "write"));
+    const writes = calls.filter((c) => c.method === "write" && c.state === "applied");
+    const view = renderResult(outcome.result, { calls: calls.length, writes: writes.length, ...(outcome.logs ? { logs: outcome.logs } : {}) });
+    const reversible: string[] = [];
+    const irreversible: string[] = [];
+    for (const write of writes) {
+      const call = await this.d.resolve(write.args, run.requesterId).catch(() => undefined);
+      const label = call ? `${call.operation.id} (${call.operation.method} ${call.path})` : "a write";
+      (call && isReversible(call.operation.method, call.operation.path) ? reversible : irreversible).push(label);
+    }
+    const notes = irreversible.length > 0 ? fmt`\n${F.italic(`Can't be undone automatically: ${irreversible.join("; ")}`)}` : new F("");
+    const text = fmt`${view.text}${notes}`;
+    const keyboard = reversible.length > 0 ? { inline_keyboard: [[{ text: "↩️ Undo", callback_data: buttonData("un", run.runId) }]] } : undefined;
+    if (view.document) {
+      await this.d.api.sendDocument(this.d.chatId, new InputFile(new TextEncoder().encode(view.document.content), view.document.fileName));
+    }
+    await sendLong(this.d.api, this.d.chatId, text, keyboard ? { replyMarkup: keyboard } : {});
+  }
+
+  /** Sends the card for one paused action (or refuses it, or approves it under "approve all"). */
+  private async showCard(pending: { executionId: string; seq: number; args: unknown }, run: RunRecord): Promise<void> {
+    const runtime = this.d.runtimeFor(run.requesterId);
+    let call: ResolvedCall;
+    try {
+      call = await this.d.resolve(pending.args, run.requesterId);
+    } catch (error) {
+      await runtime.reject({ executionId: pending.executionId, seq: pending.seq });
+      await auditExecutionStatus(this.d.db, pending.executionId, "rejected", `refused before approval: ${messageOf(error)}`);
+      await sendLong(this.d.api, this.d.chatId, fmt`${F.bold("⛔ Refused, nothing ran:")} ${messageOf(error)}`);
+      return;
+    }
+    const { operation } = call;
+    const refused = refusal(operation) ?? (operation.access === "read" ? `${operation.id} only reads; use cloudflare.read for it (no approval needed)` : undefined);
+    if (refused) {
+      await runtime.reject({ executionId: pending.executionId, seq: pending.seq });
+      await auditExecutionStatus(this.d.db, pending.executionId, "rejected", refused);
+      await sendLong(this.d.api, this.d.chatId, fmt`${F.bold("⛔ Refused by the policy, nothing ran:")} ${refused}`);
+      return;
+    }
+    const { risk, why } = riskOf(operation);
+    const now = this.now();
+    const auditCallId = await auditCallStarted(this.d.db, {
+      executionId: pending.executionId, chatId: this.d.chatId, seq: pending.seq, operation: operation.id, method: operation.method,
+      path: call.path, access: operation.access, risk, requesterId: run.requesterId,
+    }, "pending");
+    const approval = this.d.store.create({ executionId: pending.executionId, seq: pending.seq, runId: run.runId, auditCallId, chatId: this.d.chatId, requesterId: run.requesterId, now, ttlMs: this.d.ttlMs });
+    const card: CardInput = {
+      approvalId: approval.id, operationId: operation.id, summary: operation.summary, method: operation.method, path: call.path,
+      query: call.query, body: call.body, risk, ...(why ? { riskWhy: why } : {}), requester: run.requesterName, expiresAt: approval.expiresAt,
+    };
+    const autoBy = this.d.store.autoApprover(pending.executionId);
+    if (autoBy !== undefined && this.d.store.decide(approval.id, "approved", autoBy, now, true)) {
+      await auditDecision(this.d.db, auditCallId, "approved", autoBy, now);
+      const decided = decidedCardText(card, `✅ Approved automatically (Approve all in this run) at ${clock(now)} UTC`);
+      const sent = await this.d.api.sendMessage(this.d.chatId, decided.text, { entities: decided.entities, link_preview_options: { is_disabled: true } });
+      this.d.store.setMessage(approval.id, sent.message_id);
+      await this.present(await runtime.approve({ executionId: pending.executionId }), run);
+      return;
+    }
+    const text = cardText(card);
+    const sent = await this.d.api.sendMessage(this.d.chatId, text.text, { entities: text.entities, reply_markup: cardKeyboard(approval.id), link_preview_options: { is_disabled: true } });
+    this.d.store.setMessage(approval.id, sent.message_id);
+    await this.d.wakeBy(approval.expiresAt);
+  }
+
+  /**
+   * Handles a tap on Approve / Reject / Approve all. Returns the callback answer and, when the
+   * decision lets the run go on, the continuation to run after answering (so no button spins).
+   */
+  async decide(verb: "ap" | "rj" | "aa", approvalId: string, tapper: { id: number; name: string }): Promise<TapAnswer> {
+    const approval = this.d.store.get(approvalId);
+    if (!approval || approval.chatId !== this.d.chatId) return { text: "This card is not valid any more.", alert: true };
+    const run = this.d.store.run(approval.runId);
+    if (tapper.id !== approval.requesterId && !this.d.approverIds.includes(tapper.id)) {
+      return { text: `Only ${run?.requesterName ?? "the person who asked"} or an approver can decide this.`, alert: true };
+    }
+    if (approval.state !== "pending") return { text: alreadyDecided(approval), alert: true };
+    const now = this.now();
+    if (now >= approval.expiresAt) {
+      await this.expire(approval, now);
+      return { text: `This card expired at ${clock(approval.expiresAt)} UTC; nothing ran.`, alert: true };
+    }
+    const state = verb === "rj" ? "rejected" : "approved";
+    if (!this.d.store.decide(approval.id, state, tapper.id, now)) return { text: alreadyDecided(this.d.store.get(approval.id) ?? approval), alert: true };
+    await auditDecision(this.d.db, approval.auditCallId, state, tapper.id, now);
+    if (verb === "aa") this.d.store.approveAllFor(approval.executionId, tapper.id, now);
+    const runRecord: RunRecord = run ?? { runId: approval.runId, executionId: approval.executionId, chatId: this.d.chatId, requesterId: approval.requesterId, requesterName: "the requester" };
+    const runtime = this.d.runtimeFor(approval.requesterId);
+    if (state === "rejected") {
+      await this.closeCard(approval, `❌ Rejected by ${tapper.name} at ${clock(now)} UTC. Nothing was changed by this action.`);
+      const ended = await runtime.reject({ executionId: approval.executionId, seq: approval.seq });
+      await auditExecutionStatus(this.d.db, approval.executionId, "rejected");
+      if (ended) await sendLong(this.d.api, this.d.chatId, fmt`Rejected: the run stopped and ${F.code(approval.executionId)} made no further changes.`);
+      return { text: "Rejected. Nothing ran." };
+    }
+    await this.closeCard(approval, `✅ Approved by ${tapper.name} at ${clock(now)} UTC${verb === "aa" ? " (and every later write of this run)" : ""}.`);
+    return {
+      text: verb === "aa" ? "Approved, with the rest of this run. Running…" : "Approved. Running…",
+      continue: async () => this.present(await runtime.approve({ executionId: approval.executionId }), runRecord),
+    };
+  }
+
+  /** Closes every card whose time is up (called by the chat's alarm). Returns how many. */
+  async expireDue(): Promise<number> {
+    const now = this.now();
+    const due = this.d.store.due(now);
+    for (const approval of due) await this.expire(approval, now);
+    return due.length;
+  }
+
+  /** When the next card expires, for the alarm. */
+  nextExpiry(): number | undefined {
+    return this.d.store.nextExpiry();
+  }
+
+  private async expire(approval: Approval, now: number): Promise<void> {
+    if (!this.d.store.expire(approval.id, now)) return;
+    await auditDecision(this.d.db, approval.auditCallId, "expired", null, now);
+    await this.d.runtimeFor(approval.requesterId).reject({ executionId: approval.executionId, seq: approval.seq });
+    await auditExecutionStatus(this.d.db, approval.executionId, "rejected", "the approval card expired");
+    await this.closeCard(approval, `⌛ Expired at ${clock(approval.expiresAt)} UTC: nobody decided in time, so nothing ran and the run was stopped.`);
+  }
+
+  /** Edits a card to its final text and removes its buttons. */
+  private async closeCard(approval: Approval, outcome: string): Promise<void> {
+    if (approval.messageId === null) return;
+    const original = await this.cardFor(approval);
+    const text = original ? decidedCardText(original, outcome) : new F(outcome);
+    await this.d.api.editMessageText(this.d.chatId, approval.messageId, text.text, { entities: text.entities, reply_markup: { inline_keyboard: [] } })
+      .catch((error: unknown) => console.warn(JSON.stringify({ level: "warn", event: "card_edit_failed", approval: approval.id, error: messageOf(error) })));
+  }
+
+  private async cardFor(approval: Approval): Promise<CardInput | undefined> {
+    const pending = (await this.d.runtimeFor(approval.requesterId).executions(50)).find((e) => e.id === approval.executionId)?.log.find((l) => l.seq === approval.seq);
+    if (!pending) return undefined;
+    const call = await this.d.resolve(pending.args, approval.requesterId).catch(() => undefined);
+    if (!call) return undefined;
+    const { risk, why } = riskOf(call.operation);
+    const run = this.d.store.run(approval.runId);
+    return { approvalId: approval.id, operationId: call.operation.id, summary: call.operation.summary, method: call.operation.method, path: call.path,
+      query: call.query, body: call.body, risk, ...(why ? { riskWhy: why } : {}), requester: run?.requesterName ?? "the requester", expiresAt: approval.expiresAt };
+  }
+}
+
+/** What a tap is answered with, and what runs after the answer. */
+export interface TapAnswer {
+  text: string;
+  alert?: boolean;
+  continue?: () => Promise<void>;
+}
+
+function alreadyDecided(approval: Approval): string {
+  const when = approval.decidedAt ? ` at ${clock(approval.decidedAt)} UTC` : "";
+  if (approval.state === "expired") return `This card already expired${when}; nothing ran.`;
+  return `Already ${approval.state}${approval.auto ? " automatically" : ""}${when}. Nothing more to do.`;
+}
+
+function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+function safeLength(value: unknown): number {
+  try { return JSON.stringify(value)?.length ?? 0; } catch { return 0; }
+}

@@ -1,0 +1,123 @@
+/**
+ * The source-independent half of the build: both the SDK reader and the OpenAPI reader produce
+ * `RawOperation`s, and this turns them into the catalog's `OperationDetail`s: account-or-zone
+ * paths split in two, summary cut from the description, access decided, duplicates marked, and
+ * everything sorted by id so the output is byte-for-byte reproducible.
+ */
+import type { Access, HttpMethod, OperationDetail, OperationParam, PaginationKind } from "../../skills/cloudflare/catalog/types.ts";
+import { READ_ONLY_POSTS } from "./read-only-posts.ts";
+import { compare } from "./sdk-api-md.ts";
+
+/** An operation as a reader found it, before splitting and classification. */
+export interface RawOperation {
+  id: string;
+  method: HttpMethod;
+  path: string;
+  /** The full documentation text (first sentence becomes the summary). */
+  doc: string;
+  /** An explicit summary (OpenAPI `summary`); otherwise cut from `doc`. */
+  summary?: string;
+  deprecated: boolean;
+  pagination: PaginationKind;
+  params: OperationParam[];
+  bodyEncoding?: "multipart" | "binary";
+}
+
+/** The build's result: operations plus the problems worth a human's look. */
+export interface FinalCatalog {
+  operations: OperationDetail[];
+  anomalies: string[];
+}
+
+const SPLIT_PREFIX = "/{accounts_or_zones}/{account_or_zone_id}/";
+
+/** Splits, classifies, marks duplicates and sorts; reports what looked wrong. */
+export function finalize(raw: RawOperation[], anomalies: string[] = []): FinalCatalog {
+  const operations = raw.flatMap(splitAccountOrZone).map(toDetail);
+  markDuplicates(operations);
+  operations.sort((a, b) => compare(a.id, b.id));
+  const ids = new Set<string>();
+  for (const op of operations) {
+    if (ids.has(op.id)) anomalies.push(`duplicate id ${op.id}`);
+    ids.add(op.id);
+    if (!op.summary) anomalies.push(`${op.id}: no documentation`);
+  }
+  for (const entry of READ_ONLY_POSTS) {
+    if (!operations.some((op) => op.method === "POST" && (baseId(op.id) === entry.id || op.path === entry.path))) {
+      anomalies.push(`read-only list names ${entry.id}, which the source does not have`);
+    }
+  }
+  return { operations, anomalies };
+}
+
+function splitAccountOrZone(op: RawOperation): RawOperation[] {
+  if (!op.path.startsWith(SPLIT_PREFIX)) return [op];
+  const rest = op.path.slice(SPLIT_PREFIX.length);
+  return (["account", "zone"] as const).map((scope) => {
+    const idName = `${scope}_id`;
+    const other = scope === "account" ? "zone_id" : "account_id";
+    const kept = op.params.filter((p) => p.name !== "accounts_or_zones" && p.name !== "account_or_zone_id" && p.name !== other);
+    const own = kept.find((p) => p.name === idName);
+    const idParam: OperationParam = { name: idName, in: "path", required: true, type: "string", description: `The ${scope} id.` };
+    if (own?.description) idParam.description = own.description.replace(/\s*Mutually exclusive with the \w+ ID\.?/i, "").trim();
+    return {
+      ...op,
+      id: `${op.id}@${scope}`,
+      path: `/${scope}s/{${idName}}/${rest}`,
+      params: [idParam, ...kept.filter((p) => p.name !== idName)],
+    };
+  });
+}
+
+function toDetail(op: RawOperation): OperationDetail {
+  const detail: OperationDetail = {
+    id: op.id,
+    method: op.method,
+    path: op.path,
+    summary: op.summary?.trim() || summarize(op.doc),
+    description: op.doc.trim(),
+    access: accessOf(op),
+    deprecated: op.deprecated,
+    pagination: op.pagination,
+    params: op.params,
+  };
+  if (op.bodyEncoding) detail.bodyEncoding = op.bodyEncoding;
+  return detail;
+}
+
+/** GET reads; a POST reads only when READ_ONLY_POSTS lists it; everything else writes. */
+function accessOf(op: RawOperation): Access {
+  if (op.method === "GET") return "read";
+  if (op.method !== "POST") return "write";
+  const base = baseId(op.id);
+  const unsplit = op.path.replace(/^\/(accounts\/\{account_id\}|zones\/\{zone_id\})\//, SPLIT_PREFIX);
+  return READ_ONLY_POSTS.some((entry) => entry.id === base || entry.path === op.path || entry.path === unsplit) ? "read" : "write";
+}
+
+/** The id without the `@account` / `@zone` suffix of a split operation. */
+export function baseId(id: string): string {
+  return id.replace(/@(account|zone)$/, "");
+}
+
+/** The first sentence of the first paragraph, on one line, at most ~200 characters. */
+export function summarize(doc: string): string {
+  const paragraph = (doc.trim().split(/\n\s*\n/)[0] ?? "").replace(/\s+/g, " ").trim();
+  const sentence = /^(.+?[.!?])(\s|$)/.exec(paragraph)?.[1] ?? paragraph;
+  return sentence.length <= 200 ? sentence : `${sentence.slice(0, 197).replace(/\s+\S*$/, "")}…`;
+}
+
+/** Several ids for one method+path: prefer not deprecated, then the shortest id; mark the rest. */
+function markDuplicates(operations: OperationDetail[]): void {
+  const byRoute = new Map<string, OperationDetail[]>();
+  for (const op of operations) {
+    const key = `${op.method} ${op.path}`;
+    byRoute.set(key, [...(byRoute.get(key) ?? []), op]);
+  }
+  for (const group of byRoute.values()) {
+    if (group.length < 2) continue;
+    const [preferred, ...others] = [...group].sort(
+      (a, b) => Number(a.deprecated) - Number(b.deprecated) || a.id.length - b.id.length || compare(a.id, b.id),
+    );
+    for (const other of others) other.duplicateOf = preferred!.id;
+  }
+}

@@ -1,0 +1,45 @@
+/**
+ * A compact, TypeScript-like description of one operation for an LLM: route, access, one-line
+ * summary, and its parameters grouped by where they go, each with a short comment. Kept small on
+ * purpose (typically 300–1,500 characters); the full description is in `getOperation`.
+ */
+import { getOperation } from "./lookup.ts";
+import type { OperationDetail, OperationParam, ParamLocation } from "./types.ts";
+
+const GROUPS: Array<[ParamLocation, string]> = [["path", "path"], ["query", "query"], ["header", "headers"], ["body", "body"]];
+const COMMENT_LENGTH = 90;
+
+/** The signature string of an operation by id, or undefined if the id is unknown. */
+export async function describeOperation(id: string): Promise<string | undefined> {
+  const op = await getOperation(id);
+  return op ? renderSignature(op) : undefined;
+}
+
+/** Renders an already loaded operation (see `describeOperation`). */
+export function renderSignature(op: OperationDetail): string {
+  const tags = [op.access === "read" ? "read" : "write: needs approval", op.deprecated ? "deprecated" : "", op.duplicateOf ? `same route as ${op.duplicateOf}` : ""];
+  const lines = [`// ${op.method} ${op.path} (${tags.filter(Boolean).join("; ")})`, `// ${op.summary}`];
+  const groups: string[] = [];
+  for (const [location, label] of GROUPS) {
+    const params = op.params.filter((p) => p.in === location);
+    if (params.length === 0) continue;
+    const optional = params.every((p) => !p.required) ? "?" : "";
+    groups.push(`  ${label}${optional}: {\n${params.map(renderParam).join("\n")}\n  };`);
+  }
+  if (op.bodyEncoding) groups.push(`  // body is sent as ${op.bodyEncoding === "multipart" ? "multipart/form-data" : "raw bytes"}`);
+  const returns = op.pagination === "none" ? "" : ` // paginated (${op.pagination})`;
+  lines.push(groups.length ? `${op.id}(args: {\n${groups.join("\n")}\n})${returns}` : `${op.id}()${returns}`);
+  return lines.join("\n");
+}
+
+function renderParam(param: OperationParam): string {
+  const key = /^[A-Za-z_$][A-Za-z0-9_$]*$/.test(param.name) ? param.name : JSON.stringify(param.name);
+  const comment = param.description ? ` // ${shorten(param.description)}` : "";
+  return `    ${key}${param.required ? "" : "?"}: ${param.type};${comment}`;
+}
+
+function shorten(text: string): string {
+  const line = text.replace(/\s+/g, " ").trim();
+  const sentence = /^(.+?[.!?])(\s|$)/.exec(line)?.[1] ?? line;
+  return sentence.length <= COMMENT_LENGTH ? sentence : `${sentence.slice(0, COMMENT_LENGTH - 1).replace(/\s+\S*$/, "")}…`;
+}

@@ -1,0 +1,79 @@
+/**
+ * The shapes of the Cloudflare API catalog, shared by the build script (scripts/catalog-build.ts),
+ * the generated modules (./generated/) and the runtime search and lookup in this folder.
+ *
+ * Runtime-neutral on purpose: types only, no Node or Workers APIs.
+ */
+
+/** An HTTP method the Cloudflare REST API uses. */
+export type HttpMethod = "GET" | "POST" | "PUT" | "PATCH" | "DELETE";
+
+/** Whether a call only reads (runs at once) or may change something (needs an approval tap). */
+export type Access = "read" | "write";
+
+/** Where a parameter goes in the HTTP request. */
+export type ParamLocation = "path" | "query" | "header" | "body";
+
+/**
+ * How a list operation pages:
+ * - `none`: not a list, or one response holds everything
+ * - `single`: the result is an array returned in one page
+ * - `page`: `page` / `per_page` query parameters (V4 page pagination)
+ * - `cursor`: an opaque `cursor` from `result_info` sent back as the `cursor` query parameter
+ * - `token`: a `page_token` returned by the previous page
+ */
+export type PaginationKind = "none" | "single" | "page" | "cursor" | "token";
+
+/** One parameter of an operation, with a compact TypeScript-like type. */
+export interface OperationParam {
+  /** The API's own name (e.g. `account_id`, `per_page`, `cf-r2-jurisdiction`). */
+  name: string;
+  in: ParamLocation;
+  required: boolean;
+  /** A compact TypeScript-like type, e.g. `string`, `"eu" | "fedramp"`, `{ name: string }[]`. */
+  type: string;
+  description?: string;
+}
+
+/** Everything the catalog knows about one operation (loaded lazily, per group). */
+export interface OperationDetail {
+  /** Stable id: the SDK's method path (e.g. `r2.buckets.create`), `@account`/`@zone` for split paths. */
+  id: string;
+  method: HttpMethod;
+  /** The path template with the API's own parameter names, e.g. `/accounts/{account_id}/r2/buckets`. */
+  path: string;
+  summary: string;
+  description: string;
+  access: Access;
+  deprecated: boolean;
+  pagination: PaginationKind;
+  params: OperationParam[];
+  /** How the body is sent when it is not JSON. */
+  bodyEncoding?: "multipart" | "binary";
+  /** Set when another operation has the same method and path; names the preferred one. */
+  duplicateOf?: string;
+}
+
+/**
+ * One row of the compact search index, as a tuple to keep the always-loaded module small:
+ * `[id, method, path, summary, flags, keywords]`. `flags` is a bit set of `INDEX_FLAG_*`;
+ * `keywords` are extra words for search (parameter names), space-separated.
+ */
+export type SearchIndexRow = [id: string, method: HttpMethod, path: string, summary: string, flags: number, keywords: string];
+
+/** Flag: the operation only reads. */
+export const INDEX_FLAG_READ = 1;
+/** Flag: the operation is deprecated. */
+export const INDEX_FLAG_DEPRECATED = 2;
+/** Flag: another operation has the same method and path and is preferred. */
+export const INDEX_FLAG_DUPLICATE = 4;
+/** Flag: the operation returns a paginated list. */
+export const INDEX_FLAG_PAGINATED = 8;
+
+/** Where a catalog came from; recorded in the generated files. */
+export interface CatalogSource {
+  /** `cloudflare-sdk` (the npm SDK) or `openapi` (an OpenAPI document). */
+  kind: "cloudflare-sdk" | "openapi";
+  /** The SDK version, or the OpenAPI document's `info.version`. */
+  version: string;
+}

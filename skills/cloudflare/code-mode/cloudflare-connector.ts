@@ -1,0 +1,152 @@
+/**
+ * The `cloudflare` connector: what a snippet sees of the whole Cloudflare API.
+ *
+ * Four methods, so `describe()` stays tiny however large the API is:
+ * - `cloudflare.search({ query })`: ranked operations from the catalog;
+ * - `cloudflare.describe({ op })`: one operation's parameters as compact TypeScript;
+ * - `cloudflare.read({ op, params, query })`: runs a read at once;
+ * - `cloudflare.write({ op, params, query, body })`: pauses for an approval tap (`requiresApproval`),
+ *   and runs only after it; its `revert` undoes creates for the Undo button.
+ * Whether a call pauses is static per method (codemode decides before our code sees the call), so
+ * reads and writes are separate methods, and each refuses the other's operations host-side. The
+ * API token is used here, on the host; the sandbox never sees it. Every call is written to the
+ * audit log before it is sent and again when it returns.
+ */
+import { CodemodeConnector, type ConnectorTools } from "@cloudflare/codemode";
+import { auditCallFinished, auditCallStarted } from "../../../approvals/audit.ts";
+import { refusal, riskOf } from "../../../approvals/policy.ts";
+import { undoFor } from "../../../approvals/undo.ts";
+import { CloudflareApiError, type CloudflareClient } from "../api/index.ts";
+import { CallArgumentError, multipartBody, resolveCall, type CatalogLookup, type ResolvedCall } from "./resolve-call.ts";
+
+/** What the connector needs from its host for one pass. */
+export interface CloudflareConnectorDeps {
+  catalog: CatalogLookup;
+  /** The client for the run's requester (their own token, or the deployment's); throws a clear error when there is none. */
+  client: () => Promise<CloudflareClient>;
+  db: D1Database;
+  chatId: number;
+  requesterId: number;
+  /** Values for path parameters the snippet left out (e.g. the only account's id). */
+  defaults: () => Promise<Record<string, string>>;
+}
+
+const INSTRUCTIONS = "The whole Cloudflare REST API. Find operations with cloudflare.search, read their parameters with cloudflare.describe, then cloudflare.read (GET and other reads, runs at once) or cloudflare.write (anything that changes the account, waits for the user's approval). Pass one object: { op, params, query, body }; op is an operation id or \"METHOD /path\". account_id is filled in when the token reaches one account.";
+
+/** The Cloudflare API as a codemode connector. */
+export class CloudflareConnector extends CodemodeConnector<Env> {
+  private readonly deps: CloudflareConnectorDeps;
+
+  constructor(ctx: DurableObjectState, env: Env, deps: CloudflareConnectorDeps) {
+    super(ctx, env);
+    this.deps = deps;
+  }
+
+  name(): string {
+    return "cloudflare";
+  }
+
+  protected override instructions(): string {
+    return INSTRUCTIONS;
+  }
+
+  protected tools(): ConnectorTools {
+    const { catalog } = this.deps;
+    return {
+      search: {
+        description: "Search the Cloudflare API: search({ query, limit? }) → [{ id, method, path, summary }], best first.",
+        inputSchema: { type: "object", properties: { query: { type: "string" }, limit: { type: "number" } }, required: ["query"] },
+        execute: async (args) => {
+          const { query, limit } = (args ?? {}) as { query?: unknown; limit?: unknown };
+          if (typeof query !== "string" || query.trim() === "") throw new CallArgumentError("cloudflare.search needs { query: \"words\" }");
+          return catalog.search(query, typeof limit === "number" ? Math.min(Math.max(1, limit), 20) : 5);
+        },
+      },
+      describe: {
+        description: "Describe one operation: describe({ op }) → its parameters and body as TypeScript.",
+        inputSchema: { type: "object", properties: { op: { type: "string" } }, required: ["op"] },
+        execute: async (args) => {
+          const op = (args as { op?: unknown } | undefined)?.op;
+          if (typeof op !== "string") throw new CallArgumentError("cloudflare.describe needs { op: \"operation.id\" }");
+          const text = await catalog.describe(op);
+          if (!text) throw new CallArgumentError(`unknown operation "${op}"; use cloudflare.search("…")`);
+          return text;
+        },
+      },
+      read: {
+        description: "Run a read-only operation now: read({ op, params?, query? }) → its result.",
+        inputSchema: callSchema,
+        execute: async (args, ctx) => this.run(args, "read", ctx?.executionId ?? "unknown"),
+      },
+      write: {
+        description: "Run an operation that changes the account, after the user approves: write({ op, params?, query?, body? }).",
+        inputSchema: callSchema,
+        requiresApproval: true,
+        execute: async (args, ctx) => this.run(args, "write", ctx?.executionId ?? "unknown"),
+        revert: async (args, result, ctx) => this.undo(args, result, ctx?.executionId ?? "unknown"),
+      },
+    };
+  }
+
+  /** Sends one call, with the audit rows around it. */
+  private async run(args: unknown, mode: "read" | "write", executionId: string): Promise<unknown> {
+    const call = await resolveCall(this.deps.catalog, args, await this.deps.defaults().catch(() => ({})));
+    const { operation } = call;
+    if (mode === "read" && operation.access !== "read") {
+      throw new CallArgumentError(`${operation.id} (${operation.method} ${operation.path}) changes the account; use cloudflare.write, which asks the user first`);
+    }
+    const refused = refusal(operation);
+    if (refused) throw new CallArgumentError(refused);
+    const auditId = await auditCallStarted(this.deps.db, {
+      executionId, chatId: this.deps.chatId, operation: operation.id, method: operation.method, path: call.path,
+      access: operation.access, requesterId: this.deps.requesterId,
+      ...(operation.access === "write" ? { risk: riskOf(operation).risk } : {}),
+    });
+    try {
+      const response = await (await this.deps.client()).request(toRequest(call));
+      await auditCallFinished(this.deps.db, auditId, { ok: true, httpStatus: response.status });
+      if (response.kind !== "json") return response;
+      return response.resultInfo ? { result: response.result, result_info: response.resultInfo } : response.result;
+    } catch (error) {
+      const message = error instanceof Error ? error.message : String(error);
+      await auditCallFinished(this.deps.db, auditId, { ok: false, error: message, ...(error instanceof CloudflareApiError ? { httpStatus: error.status } : {}) });
+      throw error instanceof Error ? new Error(message) : new Error(String(error));
+    }
+  }
+
+  /** Undoes an applied write when a rule knows how (see approvals/undo.ts); otherwise does nothing. */
+  private async undo(args: unknown, result: unknown, executionId: string): Promise<void> {
+    const call = await resolveCall(this.deps.catalog, args, await this.deps.defaults().catch(() => ({})));
+    const undo = undoFor(call.operation.method, call.operation.path, call.pathParams, call.body, result);
+    if (!undo) throw new Error(`${call.operation.id} cannot be undone automatically`);
+    const auditId = await auditCallStarted(this.deps.db, {
+      executionId, chatId: this.deps.chatId, operation: `undo ${call.operation.id}`, method: undo.method, path: undo.path,
+      access: "write", risk: "destructive", requesterId: this.deps.requesterId,
+    });
+    try {
+      const response = await (await this.deps.client()).request({ method: undo.method, path: undo.path, operation: `undo ${call.operation.id}` });
+      await auditCallFinished(this.deps.db, auditId, { ok: true, httpStatus: response.status });
+    } catch (error) {
+      await auditCallFinished(this.deps.db, auditId, { ok: false, error: error instanceof Error ? error.message : String(error) });
+      throw error;
+    }
+  }
+}
+
+const callSchema = {
+  type: "object" as const,
+  properties: { op: { type: "string" as const }, params: { type: "object" as const }, query: { type: "object" as const }, body: {} },
+  required: ["op"],
+};
+
+function toRequest(call: ResolvedCall) {
+  const { operation } = call;
+  const body = call.body === undefined ? undefined : operation.bodyEncoding === "multipart" ? multipartBody(call.body) : call.body;
+  return {
+    method: operation.method,
+    path: call.path,
+    operation: operation.id,
+    ...(Object.keys(call.query).length > 0 ? { query: call.query } : {}),
+    ...(body !== undefined ? { body } : {}),
+  };
+}

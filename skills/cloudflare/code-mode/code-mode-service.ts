@@ -1,0 +1,105 @@
+/**
+ * Code Mode in one chat: runs code through codemode's durable runtime (a facet of the chat's
+ * Durable Object) with the `cloudflare` connector, and hands every outcome to the approval gate.
+ *
+ * The runtime handle is rebuilt per requester because the connector acts for the run's requester
+ * (their token, their audit identity); the facet and its durable log are the same for the chat.
+ */
+import { createCodemodeRuntime, truncateResult, type CodemodeRuntimeHandle } from "@cloudflare/codemode";
+import type { Api } from "grammy";
+import { ApprovalFlow } from "../../../approvals/approval-flow.ts";
+import { ApprovalStore } from "../../../approvals/approval-store.ts";
+import { UndoFlow } from "../../../approvals/undo-flow.ts";
+import { auditExecutionRequested } from "../../../approvals/audit.ts";
+import type { Config } from "../../../bot/config.ts";
+import { UserFacingError } from "../../../bot/errors.ts";
+import { createCloudflareClient, type CloudflareClient } from "../api/index.ts";
+import { GuardedExecutor } from "../sandbox/guarded-executor.ts";
+import { catalogLookup } from "./catalog-lookup.ts";
+import { CloudflareConnector } from "./cloudflare-connector.ts";
+import { resolveCall } from "./resolve-call.ts";
+
+/** The person a run acts for. */
+export interface Requester {
+  id: number;
+  name: string;
+}
+
+/** What the service needs from the chat's Durable Object. */
+export interface CodeModeHost {
+  ctx: DurableObjectState;
+  env: Env;
+  config: Config;
+  api: Api;
+  chatId: number;
+  /** Asks the chat's alarm to wake by `at`. */
+  wakeBy: (at: number) => Promise<void>;
+}
+
+/** Code Mode for one chat. */
+export class CodeModeService {
+  readonly flow: ApprovalFlow;
+  readonly undo: UndoFlow;
+  readonly store: ApprovalStore;
+  private readonly host: CodeModeHost;
+  private readonly executor: GuardedExecutor;
+  private readonly accountDefaults = new Map<string, Promise<Record<string, string>>>();
+
+  constructor(host: CodeModeHost) {
+    this.host = host;
+    this.executor = new GuardedExecutor({ loader: host.env.LOADER });
+    this.store = new ApprovalStore(host.ctx.storage.sql);
+    const deps = {
+      api: host.api, chatId: host.chatId, db: host.env.DB, store: this.store, approverIds: host.config.APPROVER_IDS,
+      ttlMs: host.config.APPROVAL_TTL_MINUTES * 60_000,
+      runtimeFor: (requesterId: number) => this.runtimeFor(requesterId),
+      resolve: async (args: unknown, requesterId: number) => resolveCall(catalogLookup, args, await this.defaultsFor(requesterId).catch(() => ({}))),
+      wakeBy: host.wakeBy,
+    };
+    this.flow = new ApprovalFlow(deps);
+    this.undo = new UndoFlow(deps);
+  }
+
+  /** Runs code for `requester`: audited before it starts, then reported (result, error or cards). */
+  async run(code: string, requester: Requester, source: "run" | "snippet" | "model" = "run"): Promise<void> {
+    const runId = await auditExecutionRequested(this.host.env.DB, { chatId: this.host.chatId, userId: requester.id, source, code });
+    const outcome = await this.runtimeFor(requester.id).execute({ code });
+    await this.flow.present(outcome, { runId, executionId: outcome.executionId, chatId: this.host.chatId, requesterId: requester.id, requesterName: requester.name });
+  }
+
+  /** The runtime handle acting for one requester. */
+  runtimeFor(requesterId: number): CodemodeRuntimeHandle {
+    const { ctx, env } = this.host;
+    const connector = new CloudflareConnector(ctx, env, {
+      catalog: catalogLookup,
+      client: async () => this.clientFor(requesterId),
+      db: env.DB,
+      chatId: this.host.chatId,
+      requesterId,
+      defaults: () => this.defaultsFor(requesterId),
+    });
+    return createCodemodeRuntime({ ctx, executor: this.executor, connectors: [connector], transformResult: (result) => truncateResult(result) });
+  }
+
+  /** The API client for a requester: the deployment's token (per-user tokens come with /connect). */
+  private clientFor(_requesterId: number): CloudflareClient {
+    const token = this.host.config.CLOUDFLARE_API_TOKEN;
+    if (!token) throw new UserFacingError("No Cloudflare API token is configured: set CLOUDFLARE_API_TOKEN (wrangler secret put CLOUDFLARE_API_TOKEN).");
+    return createCloudflareClient({ token, baseUrl: this.host.config.CLOUDFLARE_API_BASE });
+  }
+
+  /** Path parameters filled in when a snippet leaves them out: the account, when the token reaches exactly one. */
+  private defaultsFor(requesterId: number): Promise<Record<string, string>> {
+    const key = String(requesterId);
+    const cached = this.accountDefaults.get(key);
+    if (cached) return cached;
+    const defaults = (async (): Promise<Record<string, string>> => {
+      const accounts = await this.clientFor(requesterId).result({ path: "/accounts", query: { per_page: 5 }, operation: "accounts.list" });
+      const only = Array.isArray(accounts) && accounts.length === 1 ? (accounts[0] as { id?: unknown }).id : undefined;
+      return typeof only === "string" ? { account_id: only } : {};
+    })();
+    defaults.catch(() => this.accountDefaults.delete(key));
+    this.accountDefaults.set(key, defaults);
+    return defaults;
+  }
+}

@@ -1,0 +1,103 @@
+/**
+ * Turns what a snippet asked for (`{ op, params, query, body }`) into a concrete API request,
+ * using the catalog: the operation (by id, or by `METHOD /path`), its path with the parameters
+ * filled in, the query, and the body in the encoding the operation needs. Errors say exactly what
+ * is missing, in words the model can act on.
+ */
+import { z } from "zod";
+import type { OperationDetail } from "../catalog/types.ts";
+
+/** The catalog functions a call needs (bound to the generated catalog in production). */
+export interface CatalogLookup {
+  search(query: string, limit: number): Promise<Array<{ id: string; method: string; path: string; summary: string }>>;
+  get(id: string): Promise<OperationDetail | undefined>;
+  find(method: string, path: string): Promise<{ operation: OperationDetail; params: Record<string, string> } | undefined>;
+  describe(id: string): Promise<string | undefined>;
+}
+
+/** What a snippet passes to `cloudflare.read` / `cloudflare.write`. */
+export const callArgsSchema = z.object({
+  op: z.string().min(1, "op is required: an operation id such as \"r2.buckets.list\", or \"GET /accounts/{account_id}/r2/buckets\""),
+  params: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()])).optional(),
+  query: z.record(z.string(), z.unknown()).optional(),
+  body: z.unknown().optional(),
+}, { message: "pass one object: { op, params?, query?, body? }" });
+
+/** Validated call arguments. */
+export type CallArgs = z.infer<typeof callArgsSchema>;
+
+/** A call ready to send. */
+export interface ResolvedCall {
+  operation: OperationDetail;
+  /** Path parameters by name (filled or given). */
+  pathParams: Record<string, string>;
+  path: string;
+  query: Record<string, string | number | boolean>;
+  body: unknown;
+}
+
+/** A call the snippet got wrong; its message goes back to the snippet as an Error. */
+export class CallArgumentError extends Error {
+  override readonly name = "CallArgumentError";
+}
+
+/** Resolves the operation and builds the request; `defaults` fills account_id etc. when not given. */
+export async function resolveCall(catalog: CatalogLookup, raw: unknown, defaults: Record<string, string> = {}): Promise<ResolvedCall> {
+  const parsed = callArgsSchema.safeParse(raw);
+  if (!parsed.success) throw new CallArgumentError(`cloudflare call: ${parsed.error.issues.map((i) => `${i.path.join(".") || "args"}: ${i.message}`).join("; ")}`);
+  const args = parsed.data;
+  const spaced = /^(GET|POST|PUT|PATCH|DELETE)\s+(\/\S*)$/i.exec(args.op.trim());
+  let operation: OperationDetail | undefined;
+  let fromPath: Record<string, string> = {};
+  if (spaced) {
+    const found = await catalog.find(spaced[1]!.toUpperCase(), spaced[2]!.split("?")[0]!);
+    if (!found) throw new CallArgumentError(`no Cloudflare API operation matches ${spaced[1]!.toUpperCase()} ${spaced[2]}; use cloudflare.search("…") to find one`);
+    operation = found.operation;
+    fromPath = found.params;
+  } else {
+    operation = await catalog.get(args.op.trim());
+    if (!operation) {
+      const guesses = (await catalog.search(args.op.replace(/[._]/g, " "), 3)).map((r) => r.id);
+      throw new CallArgumentError(`unknown operation "${args.op}"${guesses.length ? `; did you mean ${guesses.map((g) => `"${g}"`).join(", ")}?` : ""} Use cloudflare.search("…") to find one`);
+    }
+  }
+  const given: Record<string, string> = { ...fromPath };
+  for (const [key, value] of Object.entries(args.params ?? {})) given[key] = String(value);
+  const query: Record<string, string | number | boolean> = {};
+  for (const [key, value] of Object.entries(args.query ?? {})) {
+    if (value === undefined || value === null) continue;
+    query[key] = typeof value === "object" ? JSON.stringify(value) : (value as string | number | boolean);
+  }
+  const pathParams: Record<string, string> = {};
+  const path = operation.path.replace(/\{([^}]+)\}/g, (_, name: string) => {
+    const value = given[name] ?? defaults[name];
+    if (value === undefined || value === "") {
+      throw new CallArgumentError(`${operation.id} (${operation.method} ${operation.path}) needs params.${name}${name === "account_id" ? " (list accounts with cloudflare.read({ op: \"accounts.list\" }))" : name === "zone_id" ? " (find it with cloudflare.read({ op: \"zones.list\", query: { name: \"example.com\" } }))" : ""}`);
+    }
+    pathParams[name] = value;
+    return encodeURIComponent(value);
+  });
+  // Parameters given in params that the operation takes in the query are moved there, forgivingly.
+  for (const param of operation.params) {
+    if (param.in === "query" && given[param.name] !== undefined && query[param.name] === undefined) query[param.name] = given[param.name]!;
+  }
+  return { operation, pathParams, path, query, body: args.body };
+}
+
+/** Builds a multipart body from `{ metadata, files: { name: content } }`, as Workers uploads need. */
+export function multipartBody(body: unknown): FormData {
+  const form = new FormData();
+  const record = body !== null && typeof body === "object" ? (body as Record<string, unknown>) : {};
+  if (record.metadata !== undefined) {
+    form.set("metadata", new Blob([JSON.stringify(record.metadata)], { type: "application/json" }), "metadata.json");
+  }
+  const files = record.files !== null && typeof record.files === "object" ? (record.files as Record<string, unknown>) : {};
+  for (const [name, content] of Object.entries(files)) {
+    const type = name.endsWith(".py") ? "text/x-python" : name.endsWith(".wasm") ? "application/wasm" : "application/javascript+module";
+    form.set(name, new Blob([typeof content === "string" ? content : JSON.stringify(content)], { type }), name);
+  }
+  for (const [key, value] of Object.entries(record)) {
+    if (key !== "metadata" && key !== "files") form.set(key, typeof value === "string" ? value : JSON.stringify(value));
+  }
+  return form;
+}
