@@ -11,6 +11,7 @@ import type { CodeModeService } from "../skills/cloudflare/code-mode/code-mode-s
 import { createAuditFeature } from "./features/audit.ts";
 import { createCloudflareFeature } from "./features/cloudflare.ts";
 import { createCodeModeFeature } from "./features/code-mode.ts";
+import { createSnippetsFeature } from "./features/snippets.ts";
 import { fallbackFeature } from "./features/fallback.ts";
 import { helpFeature } from "./features/help.ts";
 import { startFeature } from "./features/start.ts";
@@ -39,7 +40,7 @@ export function createBot(config: Config, deps?: BotDeps): Bot<Context> {
     if (error.ctx.callbackQuery) await error.ctx.answerCallbackQuery({ text: error.error.message.slice(0, 190), show_alert: true });
   });
   features.use(startFeature, helpFeature);
-  if (deps) features.use(createCodeModeFeature(deps.codeModeFor), createAuditFeature(deps.db));
+  if (deps) features.use(createCodeModeFeature(deps.codeModeFor), createSnippetsFeature(deps.codeModeFor), createAuditFeature(deps.db));
   features.use(createCloudflareFeature(config));
   features.use(fallbackFeature);
   return bot;

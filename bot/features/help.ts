@@ -8,6 +8,11 @@ export const COMMANDS = [
   { command: "start", description: "What this bot is and how it keeps your account safe" },
   { command: "help", description: "Commands and skills" },
   { command: "cloudflare", description: "Cloudflare account: whoami, run <js>" },
+  { command: "skills", description: "Built-in skills and your saved snippets" },
+  { command: "save", description: "Save the last completed run as a snippet: /save <name>" },
+  { command: "run", description: "Run a saved snippet: /run <name>" },
+  { command: "forget", description: "Delete a saved snippet: /forget <name>" },
+  { command: "audit", description: "The last runs in this chat; /audit <id> for one" },
 ] as const;
 
 /** The /help feature. */
@@ -21,6 +26,7 @@ ${F.join(lines, "\n")}
 ${F.bold("Skills")}
 ${F.code("cloudflare_code_mode")} — turns a request into a short JavaScript snippet against the whole Cloudflare API and runs it in a sandbox. Reads answer at once; writes wait for your Approve tap.
 
-${F.italic("Today: the bot, its webhook and its durable per-chat inbox work; the Cloudflare API, approvals and the model arrive next (see the README's limits).")}`;
+${F.bold("Code")}: send ${F.code("/cloudflare run <js>")} or a ${F.code("```js")} block. In the code: ${F.code("cloudflare.search({ query })")}, ${F.code("cloudflare.describe({ op })")}, ${F.code("cloudflare.read({ op, params, query })")}, ${F.code("cloudflare.write({ op, params, query, body })")}.
+${F.italic("Plain-language requests need a model, which is not connected in this version.")}`;
   await sendLong(ctx.api, ctx.chat.id, text);
 });

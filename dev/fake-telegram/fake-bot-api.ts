@@ -11,6 +11,7 @@
  * the recorded calls, inject failures, and reset state. The class itself is runtime-neutral
  * (only `Request`/`Response`), so the same code runs in Node (`server.ts`) and anywhere else.
  */
+import { parseMultipart } from "./multipart.ts";
 
 /** One Bot API call as the fake received it. */
 export interface RecordedCall {
@@ -327,24 +328,19 @@ async function readParams(request: Request, url: URL): Promise<Record<string, un
     const body: unknown = await request.json().catch(() => ({}));
     return { ...params, ...(body && typeof body === "object" ? (body as Record<string, unknown>) : {}) };
   }
-  if (type.includes("multipart/form-data") || type.includes("application/x-www-form-urlencoded")) {
-    const form = await request.formData();
-    for (const [key, value] of form) {
-      if (typeof value === "string") {
-        params[key] = parseFormValue(value);
-      } else {
-        const file = value as File;
-        params[key] = { file_name: file.name, size: file.size, mime_type: file.type || "application/octet-stream",
-          content: await file.text() };
-      }
+  if (type.includes("multipart/form-data")) {
+    for (const part of parseMultipart(new Uint8Array(await request.arrayBuffer()), type)) {
+      params[part.name] = "value" in part ? parseFormValue(part.value) : part.file;
     }
-    // grammY (like Telegram's own docs) sends files as separate parts referenced by "attach://<name>".
-    for (const [key, value] of Object.entries(params)) {
-      if (typeof value === "string" && value.startsWith("attach://")) {
-        const part = value.slice("attach://".length);
-        params[key] = params[part];
-        delete params[part];
-      }
+  } else if (type.includes("application/x-www-form-urlencoded")) {
+    for (const [key, value] of new URLSearchParams(await request.text())) params[key] = parseFormValue(value);
+  }
+  // grammY (like Telegram's own docs) sends files as separate parts referenced by "attach://<name>".
+  for (const [key, value] of Object.entries(params)) {
+    if (typeof value === "string" && value.startsWith("attach://")) {
+      const part = value.slice("attach://".length);
+      params[key] = params[part];
+      delete params[part];
     }
   }
   return params;
