@@ -7,7 +7,8 @@
  * them; the Telegram settings are always the playground's own, so no real bot is needed.
  */
 import { randomBytes } from "node:crypto";
-import { existsSync, mkdirSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { DEMO_API_TOKEN, startCloudflareEmulator } from "../dev/cloudflare-emulator/server.ts";
 import { startFakeTelegram } from "../dev/fake-telegram/server.ts";
 import { WebhookClient } from "../dev/fake-telegram/webhook-client.ts";
 import { PLAYGROUND_USERS, runTerminalChat } from "../dev/playground/terminal-chat.ts";
@@ -15,11 +16,12 @@ import { applyLocalMigrations, portInUse, startWranglerDev } from "../dev/shared
 
 const port = Number(process.env.PORT ?? 8787);
 const telegramPort = port + 1;
+const emulatorPort = port + 2;
 const stateDir = ".playground";
 const token = "7000000001:playground-token";
 const secret = randomBytes(18).toString("base64url");
 
-for (const p of [port, telegramPort]) {
+for (const p of [port, telegramPort, emulatorPort]) {
   if (await portInUse(p)) {
     console.error(`Port ${p} on 127.0.0.1 is already in use — is \`npm start\` already running in another terminal?\nStop it (Ctrl-C there), or start on other ports: PORT=${port + 10} npm start`);
     process.exit(1);
@@ -28,6 +30,9 @@ for (const p of [port, telegramPort]) {
 
 mkdirSync(stateDir, { recursive: true });
 const telegram = await startFakeTelegram({ token, port: telegramPort });
+// A real Cloudflare token in .dev.vars means the real API; otherwise the demo account emulator.
+const realToken = existsSync(".dev.vars") && /^CLOUDFLARE_API_TOKEN=\S+/m.test(readFileSync(".dev.vars", "utf8"));
+const emulator = realToken ? undefined : await startCloudflareEmulator({ port: emulatorPort });
 const overrides = `${stateDir}/playground.env`;
 writeFileSync(overrides, [
   `TELEGRAM_BOT_TOKEN=${token}`,
@@ -35,6 +40,7 @@ writeFileSync(overrides, [
   `TELEGRAM_API_ROOT=${telegram.url}`,
   `ALLOWED_USER_IDS=${PLAYGROUND_USERS.owner.id}`,
   `APPROVER_IDS=${PLAYGROUND_USERS.approver.id}`,
+  ...(emulator ? [`CLOUDFLARE_API_TOKEN=${DEMO_API_TOKEN}`, `CLOUDFLARE_API_BASE=${emulator.apiBase}`] : []),
 ].join("\n") + "\n", { mode: 0o600 });
 
 console.log("Applying D1 migrations to the local database…");
@@ -54,6 +60,7 @@ async function stop(code = 0): Promise<never> {
     console.log("\nStopping…");
     await worker.stop();
     await telegram.close();
+    await emulator?.close();
   }
   process.exit(code);
 }
@@ -71,8 +78,10 @@ Cloudflare Code Mode bot — local playground (v${health.version})
   Worker (real, under wrangler dev) ${worker.url}   webhook: POST ${worker.url}/telegram
   Telegram Bot API (local stand-in)  ${telegram.url}   recorded calls: ${telegram.url}/__fake/calls
   Local D1 and Durable Objects       ${stateDir}/
-  Cloudflare API                     ${existsSync(".dev.vars") ? "as configured in .dev.vars (none: the commands say so)" : "not configured (no .dev.vars)"}
-You are ${PLAYGROUND_USERS.owner.first_name} (user ${PLAYGROUND_USERS.owner.id}, the owner). Type /start or /help.
+  Cloudflare API                     ${emulator ? `local demo account emulator (a test double) ${emulator.url}` : "the real API, with CLOUDFLARE_API_TOKEN from .dev.vars"}
+You are ${PLAYGROUND_USERS.owner.first_name} (user ${PLAYGROUND_USERS.owner.id}, the owner). Try /cloudflare whoami, then:
+  /cloudflare run return (await cloudflare.read({ op: "r2.buckets.list" })).result.buckets
+  /cloudflare run return await cloudflare.write({ op: "d1.database.create", body: { name: "test-storia" } })
   /as approver · /as stranger · /as owner   switch who you are
   /tap N                                    press button N of the last card
   Ctrl-C                                    stop everything (nothing keeps running)
