@@ -40,6 +40,8 @@ export interface ApprovalFlowDeps {
   resolve: (args: unknown, requesterId: number) => Promise<ResolvedCall>;
   /** Asks the chat's alarm to wake by `at` (for expiry). */
   wakeBy: (at: number) => Promise<void>;
+  /** The model turn waiting on a run, if the run was started by the model (see skills/cloudflare/agent). */
+  modelTurn?: () => ModelTurnHook | undefined;
   now?: () => number;
 }
 
@@ -64,6 +66,11 @@ export class ApprovalFlow {
       ...(outcome.status === "error" ? { error: outcome.error } : {}),
       ...(outcome.status === "completed" ? { resultBytes: safeLength(outcome.result) } : {}),
     });
+    const hook = this.d.modelTurn?.();
+    if (outcome.status !== "paused" && hook?.isWaiting(outcome.executionId)) {
+      await hook.resume(outcome.executionId, outcome.status === "completed" ? { status: "completed", result: outcome.result } : { status: "error", error: outcome.error });
+      return;
+    }
     if (outcome.status === "error") {
       await sendLong(this.d.api, this.d.chatId, fmt`${F.bold("⚠️ The snippet failed")}\n${outcome.error}`);
       return;
@@ -168,6 +175,10 @@ export class ApprovalFlow {
       await this.closeCard(approval, `❌ Rejected by ${tapper.name} at ${clock(now)} UTC. Nothing was changed by this action.`);
       const ended = await runtime.reject({ executionId: approval.executionId, seq: approval.seq });
       await auditExecutionStatus(this.d.db, approval.executionId, "rejected");
+      const hook = this.d.modelTurn?.();
+      if (ended && hook?.isWaiting(approval.executionId)) {
+        return { text: "Rejected. Nothing ran.", continue: async () => { await hook.resume(approval.executionId, { status: "rejected", reason: `rejected by ${tapper.name}` }); } };
+      }
       if (ended) await sendLong(this.d.api, this.d.chatId, fmt`Rejected: the run stopped and ${F.code(approval.executionId)} made no further changes.`);
       return { text: "Rejected. Nothing ran." };
     }
@@ -197,6 +208,7 @@ export class ApprovalFlow {
     await this.d.runtimeFor(approval.requesterId).reject({ executionId: approval.executionId, seq: approval.seq });
     await auditExecutionStatus(this.d.db, approval.executionId, "rejected", "the approval card expired");
     await this.closeCard(approval, `⌛ Expired at ${clock(approval.expiresAt)} UTC: nobody decided in time, so nothing ran and the run was stopped.`);
+    await this.d.modelTurn?.()?.resume(approval.executionId, { status: "rejected", reason: "nobody approved it in time; the card expired" });
   }
 
   /** Edits a card to its final text and removes its buttons. */
@@ -218,6 +230,12 @@ export class ApprovalFlow {
     return { approvalId: approval.id, operationId: call.operation.id, summary: call.operation.summary, method: call.operation.method, path: call.path,
       query: call.query, body: call.body, risk, ...(why ? { riskWhy: why } : {}), requester: run?.requesterName ?? "the requester", expiresAt: approval.expiresAt };
   }
+}
+
+/** How the approval gate hands a model's run back to the model when it ends. */
+export interface ModelTurnHook {
+  isWaiting(executionId: string): boolean;
+  resume(executionId: string, end: { status: "completed"; result: unknown } | { status: "error"; error: string } | { status: "rejected"; reason: string }): Promise<boolean>;
 }
 
 /** What a tap is answered with, and what runs after the answer. */

@@ -126,7 +126,7 @@ export class ChatAgent extends DurableObject<Env> {
   }
 
   private getBot(): Bot<Context> {
-    this.bot ??= createBot(this.config, { codeModeFor: (chatId) => this.codeModeFor(chatId), db: this.env.DB });
+    this.bot ??= createBot(this.config, { codeModeFor: (chatId) => this.codeModeFor(chatId), db: this.env.DB, env: this.env, storage: this.ctx.storage });
     return this.bot;
   }
 

@@ -50,6 +50,12 @@ export const configSchema = z.object({
   LLM_BASE_URL: optionalUrl,
   ENCRYPTION_KEY: optionalText,
   APPROVAL_TTL_MINUTES: z.coerce.number().int().min(1).max(24 * 60).default(15),
+  /** Per-user model requests per minute (0 = no limit). */
+  LLM_REQUESTS_PER_MINUTE: z.coerce.number().int().min(0).default(10),
+  /** Per-user model tokens (input + output) per UTC day (0 = no limit). */
+  LLM_TOKENS_PER_DAY: z.coerce.number().int().min(0).default(200_000),
+  /** Model steps (tool calls and answers) allowed per request. */
+  LLM_MAX_STEPS: z.coerce.number().int().min(1).max(30).default(8),
   /** Base delay of the inbox's retry backoff (doubles per attempt). */
   INBOX_RETRY_BASE_MS: z.coerce.number().int().min(1).max(60_000).default(1000),
   /** Attempts before an update is given up on and the person is told. */

@@ -8,8 +8,11 @@ import { botInfoFor } from "./bot-info.ts";
 import type { Config } from "./config.ts";
 import { UserFacingError } from "./errors.ts";
 import type { CodeModeService } from "../skills/cloudflare/code-mode/code-mode-service.ts";
+import { createAssistantFeature } from "./features/assistant.ts";
 import { createAuditFeature } from "./features/audit.ts";
+import { userTokenFor } from "../skills/cloudflare/byok/index.ts";
 import { createCloudflareFeature } from "./features/cloudflare.ts";
+import { createConnectFeature } from "./features/connect.ts";
 import { createCodeModeFeature } from "./features/code-mode.ts";
 import { createSnippetsFeature } from "./features/snippets.ts";
 import { fallbackFeature } from "./features/fallback.ts";
@@ -21,6 +24,9 @@ export interface BotDeps {
   /** The chat's Code Mode service (sandbox, approvals, undo). */
   codeModeFor: (chatId: number) => CodeModeService;
   db: D1Database;
+  env: Env;
+  /** The chat's Durable Object storage (small per-chat state, e.g. "awaiting a token" for /connect). */
+  storage: DurableObjectStorage;
 }
 
 /** Builds the chat bot from the validated config. */
@@ -39,9 +45,12 @@ export function createBot(config: Config, deps?: BotDeps): Bot<Context> {
     if (chatId !== undefined) await error.ctx.api.sendMessage(chatId, error.error.message);
     if (error.ctx.callbackQuery) await error.ctx.answerCallbackQuery({ text: error.error.message.slice(0, 190), show_alert: true });
   });
+  // First: while /connect awaits a token, the next message is the token and must reach no other feature.
+  if (deps) features.use(createConnectFeature({ config, db: deps.db, storage: deps.storage }));
   features.use(startFeature, helpFeature);
   if (deps) features.use(createCodeModeFeature(deps.codeModeFor), createSnippetsFeature(deps.codeModeFor), createAuditFeature(deps.db));
-  features.use(createCloudflareFeature(config));
+  features.use(createCloudflareFeature(config, deps ? { userToken: (userId) => userTokenFor(deps.db, config.ENCRYPTION_KEY, userId) } : {}));
+  if (deps) features.use(createAssistantFeature(config, deps.env, deps.codeModeFor));
   features.use(fallbackFeature);
   return bot;
 }

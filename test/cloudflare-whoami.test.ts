@@ -55,7 +55,7 @@ describe("/cloudflare whoami", () => {
     expect(response.status).toBe(200);
     const calls = await waitForCalls(chatId, (c) => sentTexts(c).length >= 1);
     expect(sentTexts(calls)).toEqual([[
-      "Cloudflare API token",
+      "Cloudflare API token — the bot's token",
       `Belongs to: ${DEMO_USER_EMAIL}`,
       "Token: ed17574386854bf78a67040be0a770b0 · active · expires 2035-01-01",
       "Accounts (1):",

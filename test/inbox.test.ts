@@ -1,4 +1,4 @@
-import { evictDurableObject } from "cloudflare:test";
+import { evictDurableObject, runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { USERS } from "./support/test-env.ts";
@@ -82,5 +82,16 @@ describe("the per-chat inbox", () => {
     await deliver(textUpdate("/start", { userId: USERS.member, chatId: free }));
     expect(answers(sentTexts(await waitForCalls(free, (c) => sentTexts(c).length >= 1)))).toEqual(["start"]);
     expect(answers(sentTexts(await waitForCalls(stuck, (c) => sentTexts(c).length >= 1)))).toEqual(["start"]);
+  });
+
+  it("keeps only the id of a handled update, not its content (a pasted secret must not linger)", async () => {
+    const chatId = freshChatId();
+    await deliver(textUpdate("/help secret-looking-text-1234", { userId: USERS.owner, chatId }));
+    await waitForCalls(chatId, (c) => sentTexts(c).length >= 1);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    const rows = await runInDurableObject(chatStub(chatId), (_instance, state) =>
+      state.storage.sql.exec<{ update_id: number; payload: string; state: string }>("SELECT update_id, payload, state FROM inbox").toArray());
+    expect(rows).toHaveLength(1);
+    expect(rows[0]).toMatchObject({ payload: "", state: "done" });
   });
 });

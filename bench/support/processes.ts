@@ -7,8 +7,9 @@
  * not (they are outside our foreground group), which is why the signal handlers below exist.
  */
 import { spawn, type ChildProcess } from "node:child_process";
-import { closeSync, openSync, readFileSync, rmSync } from "node:fs";
+import { closeSync, openSync, readFileSync, readdirSync, rmSync } from "node:fs";
 import { createServer } from "node:net";
+import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 
 /** The repository root (bench/support/ is two levels down). */
@@ -220,4 +221,38 @@ export async function assertPortFree(port: number, what: string): Promise<void> 
 /** Waits `ms` milliseconds. */
 export function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+/** The one JavaScript file `wrangler deploy --dry-run --outdir` wrote into `outdir`. */
+export function bundleEntry(outdir: string): string {
+  const files = readdirSync(outdir).filter((f) => f.endsWith(".js"));
+  if (files.length !== 1) throw new Error(`expected one .js bundle in ${outdir}, found ${files.length ? files.join(", ") : "none"}`);
+  return join(outdir, files[0] as string);
+}
+
+/** Options for `wranglerDevArgs`. */
+export interface WranglerDevOptions {
+  config: string;
+  /** A pre-built bundle (from `bundleEntry`), served with `--no-bundle`. */
+  bundle: string;
+  port: number;
+  inspectorPort: number;
+  persistTo: string;
+  /** An env file (an empty one keeps any local .dev.vars out of the run). */
+  envFile: string;
+  vars?: Record<string, string>;
+}
+
+/**
+ * `wrangler dev` arguments for a pre-built bundle on 127.0.0.1 (`--no-bundle`): edits to the
+ * sources during a run change nothing, and nothing listens beyond loopback.
+ */
+export function wranglerDevArgs(options: WranglerDevOptions): string[] {
+  return [
+    WRANGLER_BIN, "dev", options.bundle, "--no-bundle", "--config", options.config, "--local",
+    "--port", String(options.port), "--ip", "127.0.0.1",
+    "--inspector-port", String(options.inspectorPort), "--inspector-ip", "127.0.0.1",
+    "--persist-to", options.persistTo, "--env-file", options.envFile, "--show-interactive-dev-session=false",
+    ...Object.entries(options.vars ?? {}).flatMap(([key, value]) => ["--var", `${key}:${value}`]),
+  ];
 }

@@ -1,11 +1,13 @@
 /**
- * `/cloudflare <subcommand>`: the account commands. `whoami` asks Cloudflare who the deployment's
- * token is and what it reaches. Failures a person can fix (no token, refused or expired token,
- * Cloudflare unreachable) are answered in the chat; nothing here ever shows the token itself.
+ * `/cloudflare <subcommand>`: the account commands. `whoami` asks Cloudflare who the requester's
+ * token is (their connected token from /connect, else the deployment's) and what it reaches.
+ * Failures a person can fix (no token, refused or expired token, Cloudflare unreachable) are
+ * answered in the chat; nothing here ever shows a token, only a connected token's last 4 characters.
  */
 import { FormattedString as F, fmt, type FormattedString } from "@grammyjs/parse-mode";
 import { Composer, type Context } from "grammy";
 import { CloudflareApiError, createCloudflareClient, DEFAULT_TIMEOUT_MS, isWellFormedToken, whoami, type RetryPolicy, type WhoAmI } from "../../skills/cloudflare/api/index.ts";
+import { TokenVaultError, type UserToken } from "../../skills/cloudflare/byok/index.ts";
 import type { Config } from "../config.ts";
 import { sendLong } from "../format/send.ts";
 
@@ -16,7 +18,12 @@ export interface CloudflareFeatureOptions {
   timeoutMs?: number;
   retry?: Partial<RetryPolicy>;
   fetch?: typeof fetch;
+  /** The requester's connected token (/connect), when they have one; it takes precedence over the deployment's. */
+  userToken?: (userId: number) => Promise<UserToken | undefined>;
 }
+
+/** Whose token a command used: the requester's connected one, or the deployment's. */
+type TokenSource = { kind: "user"; last4: string } | { kind: "bot" };
 
 /** The /cloudflare feature, bound to the deployment's token and API base. */
 export function createCloudflareFeature(
@@ -26,7 +33,7 @@ export function createCloudflareFeature(
   const feature = new Composer<Context>();
   feature.command("cloudflare", async (ctx) => {
     const sub = ctx.match.trim().split(/\s+/)[0] ?? "";
-    const text = sub === "whoami" ? await whoamiText(config, options)
+    const text = sub === "whoami" ? await whoamiFor(ctx.from?.id, config, options)
       : sub === "" || sub === "help" ? usage()
       : fmt`${F.code(sub)} is not available yet: the Cloudflare API connector is still being built.
 
@@ -42,11 +49,24 @@ ${F.code("/cloudflare whoami")} — who the API token belongs to and what it rea
 ${F.code("/cloudflare run <js>")} — run JavaScript against the Cloudflare API (writes ask first)`;
 }
 
-async function whoamiText(config: Pick<Config, "CLOUDFLARE_API_TOKEN" | "CLOUDFLARE_API_BASE">, options: CloudflareFeatureOptions): Promise<FormattedString> {
+/** Picks the requester's connected token when they have one, else the deployment's. */
+async function whoamiFor(userId: number | undefined, config: Pick<Config, "CLOUDFLARE_API_TOKEN" | "CLOUDFLARE_API_BASE">, options: CloudflareFeatureOptions): Promise<FormattedString> {
+  let own: UserToken | undefined;
+  try {
+    own = userId !== undefined && options.userToken ? await options.userToken(userId) : undefined;
+  } catch (error) {
+    if (!(error instanceof TokenVaultError)) throw error;
+    return fmt`Your connected token cannot be used. ${error.message}`;
+  }
+  if (own) return whoamiText(own.token, { kind: "user", last4: own.last4 }, config, options);
   const token = config.CLOUDFLARE_API_TOKEN;
   if (!token) {
     return fmt`No Cloudflare API token is configured. Set ${F.code("CLOUDFLARE_API_TOKEN")} (in .dev.vars locally, or with ${F.code("wrangler secret put CLOUDFLARE_API_TOKEN")} when deployed), then try again.`;
   }
+  return whoamiText(token, { kind: "bot" }, config, options);
+}
+
+async function whoamiText(token: string, source: TokenSource, config: Pick<Config, "CLOUDFLARE_API_BASE">, options: CloudflareFeatureOptions): Promise<FormattedString> {
   if (!isWellFormedToken(token)) {
     return fmt`The configured ${F.code("CLOUDFLARE_API_TOKEN")} is not a well-formed API token (letters, digits, - and _ only). Copy it again from ${TOKENS_PAGE}.`;
   }
@@ -58,13 +78,13 @@ async function whoamiText(config: Pick<Config, "CLOUDFLARE_API_TOKEN" | "CLOUDFL
     info = await whoami(client);
   } catch (error) {
     if (!(error instanceof CloudflareApiError)) throw error;
-    return failureText(error, config.CLOUDFLARE_API_BASE, options.timeoutMs ?? DEFAULT_TIMEOUT_MS);
+    return failureText(error, source, config.CLOUDFLARE_API_BASE, options.timeoutMs ?? DEFAULT_TIMEOUT_MS);
   }
-  if (info.token.status !== "active") return inactiveText(info);
-  return summaryText(info);
+  if (info.token.status !== "active") return inactiveText(info, source);
+  return summaryText(info, source);
 }
 
-function summaryText(info: WhoAmI): FormattedString {
+function summaryText(info: WhoAmI, source: TokenSource): FormattedString {
   const owner = info.user
     ? fmt`${F.bold("Belongs to:")} ${info.user.email}`
     : fmt`${F.bold("Belongs to:")} token ${F.code(info.token.id)} (it may not read your user details)`;
@@ -77,7 +97,7 @@ function summaryText(info: WhoAmI): FormattedString {
     ? fmt`${F.bold("Zones:")} ${String(info.zones.total)}${info.zones.names.length > 0 ? ` — ${info.zones.names.slice(0, 5).join(", ")}${info.zones.total > 5 ? ", …" : ""}` : ""}`
     : fmt`${F.bold("Zones:")} this token may not list zones`;
   return F.join([
-    fmt`${F.bold("Cloudflare API token")}`,
+    fmt`${F.bold("Cloudflare API token")} — ${source.kind === "user" ? fmt`your connected token ${F.code(`…${source.last4}`)}` : "the bot's token"}`,
     owner,
     fmt`${F.bold("Token:")} ${F.code(info.token.id)} · ${info.token.status} · ${expiry}`,
     fmt`${F.bold(`Accounts (${accounts.length}):`)}`,
@@ -86,20 +106,24 @@ function summaryText(info: WhoAmI): FormattedString {
   ], "\n");
 }
 
-function inactiveText(info: WhoAmI): FormattedString {
+function inactiveText(info: WhoAmI, source: TokenSource): FormattedString {
   const when = info.token.expiresOn ? ` on ${day(info.token.expiresOn)}` : "";
   const state = info.token.status === "expired" ? `expired${when}` : `is ${info.token.status}`;
-  return fmt`The Cloudflare API token (${F.code(info.token.id)}) ${state}, so Cloudflare refuses it. Roll it or create a new one at ${TOKENS_PAGE}, then set ${F.code("CLOUDFLARE_API_TOKEN")}.`;
+  return source.kind === "user"
+    ? fmt`Your connected token ${F.code(`…${source.last4}`)} (${F.code(info.token.id)}) ${state}, so Cloudflare refuses it. Roll it or create a new one at ${TOKENS_PAGE} and ${F.code("/connect")} it, or ${F.code("/disconnect")} to use the bot's token.`
+    : fmt`The Cloudflare API token (${F.code(info.token.id)}) ${state}, so Cloudflare refuses it. Roll it or create a new one at ${TOKENS_PAGE}, then set ${F.code("CLOUDFLARE_API_TOKEN")}.`;
 }
 
-function refusedText(why: string): FormattedString {
-  return fmt`Cloudflare refused the API token: ${why}. Create a token at ${TOKENS_PAGE} and set ${F.code("CLOUDFLARE_API_TOKEN")} to it.`;
+function refusedText(why: string, source: TokenSource): FormattedString {
+  return source.kind === "user"
+    ? fmt`Cloudflare refused your connected token ${F.code(`…${source.last4}`)}: ${why}. Create a token at ${TOKENS_PAGE} and ${F.code("/connect")} it, or ${F.code("/disconnect")} to use the bot's token.`
+    : fmt`Cloudflare refused the API token: ${why}. Create a token at ${TOKENS_PAGE} and set ${F.code("CLOUDFLARE_API_TOKEN")} to it.`;
 }
 
-function failureText(error: CloudflareApiError, apiBase: string, timeoutMs: number): FormattedString {
+function failureText(error: CloudflareApiError, source: TokenSource, apiBase: string, timeoutMs: number): FormattedString {
   if (error.isAuthError) {
     const says = error.errors.map((e) => (e.code !== undefined ? `${e.message} (code ${e.code})` : e.message)).join("; ");
-    return refusedText(says || `HTTP ${error.status}`);
+    return refusedText(says || `HTTP ${error.status}`, source);
   }
   if (error.reason === "timeout") {
     return fmt`Cloudflare did not answer within ${String(Math.round(timeoutMs / 100) / 10)} s. Try ${F.code("/cloudflare whoami")} again in a minute.`;

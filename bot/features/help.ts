@@ -8,6 +8,8 @@ export const COMMANDS = [
   { command: "start", description: "What this bot is and how it keeps your account safe" },
   { command: "help", description: "Commands and skills" },
   { command: "cloudflare", description: "Cloudflare account: whoami, run <js>" },
+  { command: "connect", description: "Use your own Cloudflare API token (private chat; stored encrypted)" },
+  { command: "disconnect", description: "Remove your connected token; the bot's token is used again" },
   { command: "skills", description: "Built-in skills and your saved snippets" },
   { command: "save", description: "Save the last completed run as a snippet: /save <name>" },
   { command: "run", description: "Run a saved snippet: /run <name>" },

@@ -91,7 +91,9 @@ export class Inbox {
 
   /** Marks an update handled. */
   finish(updateId: number, now: number): void {
-    this.sql.exec("UPDATE inbox SET state = 'done', finished_at = ?, last_error = NULL WHERE update_id = ?", now, updateId);
+    // The payload is dropped once handled: dedupe needs only the id, and an update may carry a
+    // secret the person pasted (a /connect token), which must not linger in plain text.
+    this.sql.exec("UPDATE inbox SET state = 'done', payload = '', finished_at = ?, last_error = NULL WHERE update_id = ?", now, updateId);
   }
 
   /** Schedules another attempt. */
@@ -101,7 +103,7 @@ export class Inbox {
 
   /** Gives up on an update. */
   fail(updateId: number, now: number, error: string): void {
-    this.sql.exec("UPDATE inbox SET state = 'failed', finished_at = ?, last_error = ? WHERE update_id = ?", now, error, updateId);
+    this.sql.exec("UPDATE inbox SET state = 'failed', payload = '', finished_at = ?, last_error = ? WHERE update_id = ?", now, error, updateId);
   }
 
   /** Number of updates per state (for status and tests). */

@@ -10,10 +10,12 @@ import type { Api } from "grammy";
 import { ApprovalFlow } from "../../../approvals/approval-flow.ts";
 import { ApprovalStore } from "../../../approvals/approval-store.ts";
 import { UndoFlow } from "../../../approvals/undo-flow.ts";
+import { CodeModeAgent } from "../agent/agent.ts";
 import { auditExecutionRequested } from "../../../approvals/audit.ts";
 import type { Config } from "../../../bot/config.ts";
 import { UserFacingError } from "../../../bot/errors.ts";
 import { createCloudflareClient, type CloudflareClient } from "../api/index.ts";
+import { TokenVaultError, userTokenFor, type UserToken } from "../byok/index.ts";
 import { GuardedExecutor } from "../sandbox/guarded-executor.ts";
 import { catalogLookup } from "./catalog-lookup.ts";
 import { CloudflareConnector } from "./cloudflare-connector.ts";
@@ -40,10 +42,14 @@ export interface CodeModeHost {
 export class CodeModeService {
   readonly flow: ApprovalFlow;
   readonly undo: UndoFlow;
+  /** The model-driven skill of this chat. */
+  readonly agent: CodeModeAgent;
   readonly store: ApprovalStore;
   private readonly host: CodeModeHost;
   private readonly executor: GuardedExecutor;
   private readonly accountDefaults = new Map<string, Promise<Record<string, string>>>();
+  /** Which token each requester's cached defaults came from, so a /connect or /disconnect refreshes them. */
+  private readonly credentials = new Map<number, string>();
 
   constructor(host: CodeModeHost) {
     this.host = host;
@@ -55,9 +61,11 @@ export class CodeModeService {
       runtimeFor: (requesterId: number) => this.runtimeFor(requesterId),
       resolve: async (args: unknown, requesterId: number) => resolveCall(catalogLookup, args, await this.defaultsFor(requesterId).catch(() => ({}))),
       wakeBy: host.wakeBy,
+      modelTurn: () => this.agent,
     };
     this.flow = new ApprovalFlow(deps);
     this.undo = new UndoFlow(deps);
+    this.agent = new CodeModeAgent({ config: host.config, env: host.env, api: host.api, chatId: host.chatId, sql: host.ctx.storage.sql, service: this });
   }
 
   /** Runs code for `requester`: audited before it starts, then reported (result, error or cards). */
@@ -81,20 +89,36 @@ export class CodeModeService {
     return createCodemodeRuntime({ ctx, executor: this.executor, connectors: [connector], transformResult: (result) => truncateResult(result) });
   }
 
-  /** The API client for a requester: the deployment's token (per-user tokens come with /connect). */
-  private clientFor(_requesterId: number): CloudflareClient {
-    const token = this.host.config.CLOUDFLARE_API_TOKEN;
-    if (!token) throw new UserFacingError("No Cloudflare API token is configured: set CLOUDFLARE_API_TOKEN (wrangler secret put CLOUDFLARE_API_TOKEN).");
-    return createCloudflareClient({ token, baseUrl: this.host.config.CLOUDFLARE_API_BASE });
+  /** The API client for a requester: their connected token (/connect) when they have one, else the deployment's. */
+  private async clientFor(requesterId: number): Promise<CloudflareClient> {
+    const { config, env } = this.host;
+    let own: UserToken | undefined;
+    try {
+      // Looked up per call (one D1 read by primary key), so /connect and /disconnect in any chat apply at once.
+      own = await userTokenFor(env.DB, config.ENCRYPTION_KEY, requesterId);
+    } catch (error) {
+      if (error instanceof TokenVaultError) throw new UserFacingError(`Your connected Cloudflare token cannot be used. ${error.message}`);
+      throw error;
+    }
+    const credential = own ? `user:${own.tokenId ?? ""}:${own.updatedAt}` : "deployment";
+    if (this.credentials.get(requesterId) !== credential) {
+      if (this.credentials.has(requesterId)) this.accountDefaults.delete(String(requesterId));
+      this.credentials.set(requesterId, credential);
+    }
+    const token = own?.token ?? config.CLOUDFLARE_API_TOKEN;
+    if (!token) throw new UserFacingError("No Cloudflare API token is configured: set CLOUDFLARE_API_TOKEN (wrangler secret put CLOUDFLARE_API_TOKEN), or connect your own with /connect in a private chat.");
+    return createCloudflareClient({ token, baseUrl: config.CLOUDFLARE_API_BASE });
   }
 
   /** Path parameters filled in when a snippet leaves them out: the account, when the token reaches exactly one. */
-  private defaultsFor(requesterId: number): Promise<Record<string, string>> {
+  private async defaultsFor(requesterId: number): Promise<Record<string, string>> {
+    // The client first: it drops this requester's cached defaults when their token changed.
+    const client = await this.clientFor(requesterId);
     const key = String(requesterId);
     const cached = this.accountDefaults.get(key);
     if (cached) return cached;
     const defaults = (async (): Promise<Record<string, string>> => {
-      const accounts = await this.clientFor(requesterId).result({ path: "/accounts", query: { per_page: 5 }, operation: "accounts.list" });
+      const accounts = await client.result({ path: "/accounts", query: { per_page: 5 }, operation: "accounts.list" });
       const only = Array.isArray(accounts) && accounts.length === 1 ? (accounts[0] as { id?: unknown }).id : undefined;
       return typeof only === "string" ? { account_id: only } : {};
     })();

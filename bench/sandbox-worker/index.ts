@@ -1,0 +1,211 @@
+/**
+ * The sandbox benchmark's measuring Worker (run by bench/sandbox.ts under `wrangler dev`, on
+ * 127.0.0.1 only; never deployed).
+ *
+ * `POST /measure` hands a batch to the `SandboxBench` Durable Object, which runs the same snippet
+ * `runs` times down each path, rotating which goes first, and returns the timings:
+ * - ours: what `CodeModeService.runtimeFor(…).execute({ code })` does in the bot — codemode's
+ *   durable runtime (a facet of this object, with its durable log), our `GuardedExecutor` (loop
+ *   guard + Dynamic Worker with no network) and our `cloudflare` connector (catalog lookup, call
+ *   resolution, D1 audit rows, API client), reaching the Cloudflare API emulator on loopback;
+ * - baseline: codemode's raw `DynamicWorkerExecutor` with one plain host function that fetches
+ *   the emulator (no runtime, no guard, no durable log, no connector, no audit);
+ * - and, for attribution only, our `GuardedExecutor` with the baseline's plain host function
+ *   (what the loop guard costs, apart from the runtime and the connector).
+ *
+ * Timing: inside workerd, `performance.now()` only advances across I/O, in whole milliseconds.
+ * Every timed run does I/O (RPC to the Dynamic Worker, fetches to the emulator, D1, the facet) and
+ * ends with it, so its end reading is the time its last I/O completed: CPU before that is counted,
+ * CPU after it is not (it lands in the next run's timing, whose start reading is that same instant;
+ * rotating the order spreads this over all paths).
+ */
+import { DurableObject } from "cloudflare:workers";
+import { DynamicWorkerExecutor, createCodemodeRuntime, truncateResult, type ResolvedProvider } from "@cloudflare/codemode";
+import { createCloudflareClient } from "../../skills/cloudflare/api/index.ts";
+import { catalogLookup } from "../../skills/cloudflare/code-mode/catalog-lookup.ts";
+import { CloudflareConnector } from "../../skills/cloudflare/code-mode/cloudflare-connector.ts";
+import { GuardedExecutor } from "../../skills/cloudflare/sandbox/guarded-executor.ts";
+
+export { CodemodeRuntime } from "@cloudflare/codemode";
+
+/** This Worker's bindings (see wrangler.toml). */
+export interface SandboxBenchEnv {
+  LOADER: WorkerLoader;
+  DB: D1Database;
+  SANDBOX_BENCH: DurableObjectNamespace<SandboxBench>;
+}
+
+/** One batch to measure. */
+export interface MeasureRequest {
+  /** The emulator's API base (`http://127.0.0.1:<port>/client/v4`). */
+  apiBase: string;
+  token: string;
+  /** The snippet, as a person would send it after `/cloudflare run`. */
+  code: string;
+  /** Timed iterations of each path. */
+  runs: number;
+  /** Untimed iterations of each path first. */
+  warmup: number;
+}
+
+/** The timings of one batch. */
+export interface MeasureResponse {
+  /** Our path, milliseconds per run (in the order run). */
+  oursMs: number[];
+  /** The baseline, milliseconds per run. */
+  baselineMs: number[];
+  /** For attribution only: our GuardedExecutor (loop guard + Dynamic Worker) with the baseline's plain host function. */
+  guardOnlyMs: number[];
+  /** What each path returned on its last run (both should be the same number). */
+  oursResult: unknown;
+  baselineResult: unknown;
+  /** Failed runs (warm-up included), with the first few messages. */
+  failures: number;
+  errors: string[];
+  /** True when every timing was a whole number of milliseconds (workerd's clock steps by 1 ms). */
+  wholeMilliseconds: boolean;
+}
+
+const MAX_RUNS_PER_BATCH = 1000;
+const MAX_ERRORS = 5;
+/** The bench acts as one requester in one chat, as a person would in the bot. */
+const BENCH_CHAT_ID = 990_001;
+const BENCH_REQUESTER_ID = 990_001;
+
+/** Hosts the codemode runtime facet and runs the measurements. */
+export class SandboxBench extends DurableObject<SandboxBenchEnv> {
+  private readonly executor: GuardedExecutor;
+  private readonly baseline: DynamicWorkerExecutor;
+  private readonly accountDefaults = new Map<string, Promise<Record<string, string>>>();
+
+  constructor(ctx: DurableObjectState, env: SandboxBenchEnv) {
+    super(ctx, env);
+    // As CodeModeService builds it: one guarded executor per chat, default limits.
+    this.executor = new GuardedExecutor({ loader: env.LOADER });
+    // The baseline: codemode's executor as it comes (no network, default timeout).
+    this.baseline = new DynamicWorkerExecutor({ loader: env.LOADER });
+  }
+
+  /** Runs one batch; see the module comment. */
+  async measure(request: MeasureRequest): Promise<MeasureResponse> {
+    const runs = Math.min(MAX_RUNS_PER_BATCH, Math.max(0, Math.floor(request.runs)));
+    const warmup = Math.min(MAX_RUNS_PER_BATCH, Math.max(0, Math.floor(request.warmup)));
+    const out: MeasureResponse = { oursMs: [], baselineMs: [], guardOnlyMs: [], oursResult: undefined, baselineResult: undefined, failures: 0, errors: [], wholeMilliseconds: true };
+    const fail = (label: string, message: string): void => {
+      out.failures++;
+      if (out.errors.length < MAX_ERRORS) out.errors.push(`${label}: ${message}`);
+    };
+    const ours = async (): Promise<number | undefined> => {
+      const started = performance.now();
+      const outcome = await this.runOurs(request);
+      const ms = performance.now() - started;
+      if (outcome.status !== "completed") return void fail("ours", outcome.status === "error" ? outcome.error : `run ${outcome.status}`);
+      out.oursResult = outcome.result;
+      return ms;
+    };
+    const baseline = async (): Promise<number | undefined> => {
+      const started = performance.now();
+      const outcome = await this.runBaseline(request);
+      const ms = performance.now() - started;
+      if (outcome.error !== undefined) return void fail("baseline", outcome.error);
+      out.baselineResult = outcome.result;
+      return ms;
+    };
+    const guardOnly = async (): Promise<number | undefined> => {
+      const started = performance.now();
+      const outcome = await this.executor.execute(request.code, [this.plainProvider(request)]);
+      const ms = performance.now() - started;
+      if (outcome.error !== undefined) return void fail("guard only", outcome.error);
+      return ms;
+    };
+    for (let i = 0; i < warmup + runs; i++) {
+      const timed = i >= warmup;
+      // Rotate which path goes first, so none always runs right after another's work.
+      const paths = [[ours, out.oursMs], [baseline, out.baselineMs], [guardOnly, out.guardOnlyMs]] as const;
+      for (let k = 0; k < paths.length; k++) {
+        const [path, samples] = paths[(i + k) % paths.length]!;
+        const ms = await path();
+        if (ms === undefined || !timed) continue;
+        if (!Number.isInteger(ms)) out.wholeMilliseconds = false;
+        samples.push(ms);
+      }
+    }
+    return out;
+  }
+
+  /** Our full path, built per run exactly as `CodeModeService.runtimeFor` builds it. */
+  private runOurs(request: MeasureRequest) {
+    const client = () => Promise.resolve(createCloudflareClient({ token: request.token, baseUrl: request.apiBase }));
+    const connector = new CloudflareConnector(this.ctx, connectorEnv(this.env), {
+      catalog: catalogLookup,
+      client,
+      db: this.env.DB,
+      chatId: BENCH_CHAT_ID,
+      requesterId: BENCH_REQUESTER_ID,
+      defaults: () => this.defaultsFor(request),
+    });
+    const runtime = createCodemodeRuntime({ ctx: this.ctx, executor: this.executor, connectors: [connector], transformResult: (result) => truncateResult(result) });
+    return runtime.execute({ code: request.code });
+  }
+
+  /** The baseline: the bare executor and one host function that fetches the emulator. */
+  private runBaseline(request: MeasureRequest) {
+    return this.baseline.execute(request.code, [this.plainProvider(request)]);
+  }
+
+  /** `cloudflare.read(…)` as one plain host function: GET /zones from the emulator, the JSON as is. */
+  private plainProvider(request: MeasureRequest): ResolvedProvider {
+    return {
+      name: "cloudflare",
+      fns: {
+        read: async () => {
+          const response = await fetch(`${request.apiBase}/zones`, { headers: { authorization: `Bearer ${request.token}` } });
+          return response.json();
+        },
+      },
+    };
+  }
+
+  /** The account default, looked up once per token as CodeModeService does per requester. */
+  private defaultsFor(request: MeasureRequest): Promise<Record<string, string>> {
+    const key = `${request.apiBase} ${request.token}`;
+    const cached = this.accountDefaults.get(key);
+    if (cached) return cached;
+    const defaults = (async (): Promise<Record<string, string>> => {
+      const client = createCloudflareClient({ token: request.token, baseUrl: request.apiBase });
+      const accounts = await client.result({ path: "/accounts", query: { per_page: 5 }, operation: "accounts.list" });
+      const only = Array.isArray(accounts) && accounts.length === 1 ? (accounts[0] as { id?: unknown }).id : undefined;
+      return typeof only === "string" ? { account_id: only } : {};
+    })();
+    defaults.catch(() => this.accountDefaults.delete(key));
+    this.accountDefaults.set(key, defaults);
+    return defaults;
+  }
+}
+
+/**
+ * The connector is typed for the bot's `Env`, but only hands it to its `WorkerEntrypoint` base,
+ * which stores it; everything it uses comes in through its deps. This Worker's env is passed as is.
+ */
+function connectorEnv(env: SandboxBenchEnv): Env {
+  return env as unknown as Env;
+}
+
+export default {
+  async fetch(request, env): Promise<Response> {
+    const url = new URL(request.url);
+    if (url.pathname === "/health") return Response.json({ ok: true });
+    if (url.pathname === "/measure" && request.method === "POST") {
+      const body = await request.json<MeasureRequest>();
+      if (typeof body.apiBase !== "string" || typeof body.token !== "string" || typeof body.code !== "string" || typeof body.runs !== "number" || typeof body.warmup !== "number") {
+        return Response.json({ error: "expected { apiBase, token, code, runs, warmup }" }, { status: 400 });
+      }
+      try {
+        return Response.json(await env.SANDBOX_BENCH.getByName("bench").measure(body));
+      } catch (error) {
+        return Response.json({ error: error instanceof Error ? `${error.name}: ${error.message}` : String(error) }, { status: 500 });
+      }
+    }
+    return new Response("not found", { status: 404 });
+  },
+} satisfies ExportedHandler<SandboxBenchEnv>;
