@@ -2,7 +2,8 @@ import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { USERS } from "./support/test-env.ts";
 import { callbackUpdate, deliver, freshChatId, sentTexts, textUpdate, waitForCalls } from "./support/telegram.ts";
-import { cards, createRequests, d1Names, dataOf, waitForAnswer } from "./support/code-mode.ts";
+import { cards, createRequests, d1Names, dataOf, emulator, waitForAnswer } from "./support/code-mode.ts";
+import { DEMO_ACCOUNT_ID } from "../dev/cloudflare-emulator/seed.ts";
 import { lastToolOutput, lastUser, scriptedModel, type Step } from "./support/scripted-model.ts";
 import type { RecordedCall } from "../dev/fake-telegram/fake-bot-api.ts";
 
@@ -60,6 +61,36 @@ describe("natural-language requests through the model", () => {
     expect(answers(calls).find((t) => t.startsWith("Done:"))).toContain(`Done: the D1 database ${name} exists now.`);
     expect(await d1Names()).toContain(name);
     expect(await createRequests(name)).toBe(1);
+  });
+
+  it("builds in one run: bucket and Worker upload as cards, Approve all, then the workers.dev URL", async () => {
+    const suffix = Math.random().toString(36).slice(2, 6);
+    const [script, bucket] = [`hello-${suffix}`, `hello-assets-${suffix}`];
+    const code = `const made = await cloudflare.write({ op: "r2.buckets.create", body: { name: "${bucket}" } });
+await cloudflare.write({ op: "workers.scripts.update", params: { script_name: "${script}" }, body: {
+  metadata: { main_module: "index.js", bindings: [{ type: "r2_bucket", name: "ASSETS", bucket_name: made.name }] },
+  files: { "index.js": "export default { fetch() { return new Response('Hello World'); } };" } } });
+const sub = await cloudflare.read({ op: "workers.subdomains.get" });
+return { url: "https://${script}." + sub.subdomain + ".workers.dev", bucket: made.name };`;
+    const { chatId, say } = await chatWith((prompt): Step => {
+      const user = lastUser(prompt);
+      if (user.startsWith("[approval]")) return { text: `Deployed ${script}: ${/"url":"([^"]+)"/.exec(user)?.[1]} (bucket bound as ASSETS).` };
+      return { code };
+    });
+    await say(`deploy a hello-world Worker called ${script} with an R2 bucket ${bucket} bound as ASSETS`);
+    const [card] = cards(await waitForCalls(chatId, (c) => cards(c).length === 1));
+    expect(card!.text).toContain(bucket);
+    await deliver(callbackUpdate(dataOf(card!, "aa"), { userId: USERS.owner, chatId, messageId: card!.messageId }));
+    const calls = await waitForCalls(chatId, answered(/^Deployed /));
+    const answer = answers(calls).find((t) => t.startsWith("Deployed "))!;
+    expect(answer).toMatch(new RegExp(`^Deployed ${script}: https://${script}\\.[a-z0-9-]+\\.workers\\.dev \\(bucket bound as ASSETS\\)`));
+    // The upload was shown as its own card, approved by "Approve all", and sent as multipart with the binding.
+    expect(answers(calls).some((t) => t.includes(`PUT /accounts/`) && t.includes(script) && t.includes("Approved automatically"))).toBe(true);
+    const uploads = await emulator.requests({ path: `/accounts/${DEMO_ACCOUNT_ID}/workers/scripts/${script}`, method: "PUT" });
+    expect(uploads).toHaveLength(1);
+    expect(uploads[0]!.headers["content-type"]).toMatch(/^multipart\/form-data/);
+    expect(uploads[0]!.body).toContain('"name":"ASSETS"');
+    expect(uploads[0]!.body).toContain("Hello World");
   });
 
   it("follows up on the previous answer, and /new forgets it", async () => {

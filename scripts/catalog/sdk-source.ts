@@ -69,7 +69,8 @@ export class SdkSource {
       anomalies,
     });
     const info: SourceInfo = { doc, deprecated, pagination: paginationOf(bodyText), params, anomalies };
-    if (bodyText.includes("multipartFormRequestOptions")) info.bodyEncoding = "multipart";
+    // Both `multipartFormRequestOptions` and `maybeMultipartFormRequestOptions` send multipart.
+    if (/multipartFormRequestOptions/i.test(bodyText)) info.bodyEncoding = "multipart";
     else if (bodyText.includes("__binaryRequest")) info.bodyEncoding = "binary";
     return info;
   }
