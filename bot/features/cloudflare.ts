@@ -35,7 +35,7 @@ export function createCloudflareFeature(
     const sub = ctx.match.trim().split(/\s+/)[0] ?? "";
     const text = sub === "whoami" ? await whoamiFor(ctx.from?.id, config, options)
       : sub === "" || sub === "help" ? usage()
-      : fmt`${F.code(sub)} is not available yet: the Cloudflare API connector is still being built.
+      : fmt`I don't know ${F.code(`/cloudflare ${sub}`)}.
 
 ${usage()}`;
     await sendLong(ctx.api, ctx.chat.id, text);
