@@ -72,7 +72,7 @@ export class UndoFlow {
     const out: string[] = [];
     for (const entry of log.filter((l) => l.method === "write" && l.state === "applied").reverse()) {
       const call = await this.d.resolve(entry.args, requesterId).catch(() => undefined);
-      out.push(call ? `${call.operation.summary || call.operation.id}: ${call.operation.method} ${call.path}` : "a write");
+      out.push(call ? `${(call.operation.summary || call.operation.id).replace(/\.$/, "")}: ${call.operation.method} ${call.path}` : "a write");
     }
     return out;
   }

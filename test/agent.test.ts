@@ -1,6 +1,6 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import { USERS } from "./support/test-env.ts";
+import { TEST_ENV, USERS } from "./support/test-env.ts";
 import { callbackUpdate, deliver, freshChatId, sentTexts, textUpdate, waitForCalls } from "./support/telegram.ts";
 import { cards, createRequests, d1Names, dataOf, emulator, waitForAnswer } from "./support/code-mode.ts";
 import { DEMO_ACCOUNT_ID } from "../dev/cloudflare-emulator/seed.ts";
@@ -169,9 +169,9 @@ describe("limits and no model", () => {
   it("enforces a per-user request limit per minute with a clear message", async () => {
     const { chatId, say } = await chatWith((): Step => ({ text: "ok" }));
     const insert = env.DB.prepare("INSERT INTO usage (chat_id, user_id, model, input_tokens, output_tokens, api_calls, at) VALUES (?, ?, 'x', 1, 1, 0, ?)");
-    await env.DB.batch(Array.from({ length: 10 }, () => insert.bind(chatId, USERS.approver, Date.now())));
+    await env.DB.batch(Array.from({ length: Number(TEST_ENV.LLM_REQUESTS_PER_MINUTE) }, () => insert.bind(chatId, USERS.approver, Date.now())));
     await say("hello", USERS.approver);
-    await waitForCalls(chatId, answered(/requests in the last minute, the limit per person/));
+    await waitForCalls(chatId, answered(/You have sent 30 requests in the last minute, the limit per person/));
     // Someone else in the same chat is not held back by that person's limit.
     await say("hello", USERS.member);
     await waitForCalls(chatId, answered(/^ok/));

@@ -7,14 +7,10 @@
  */
 import { createInterface } from "node:readline";
 import type { FakeBotApi, RecordedCall } from "../fake-telegram/fake-bot-api.ts";
-import type { PlaygroundUser, WebhookClient } from "../fake-telegram/webhook-client.ts";
+import type { WebhookClient } from "../fake-telegram/webhook-client.ts";
+import { PLAYGROUND_USERS } from "./users.ts";
 
-/** The people you can be in the playground. */
-export const PLAYGROUND_USERS: Record<"owner" | "approver" | "stranger", PlaygroundUser> = {
-  owner: { id: 1001, first_name: "Olivia", username: "owner" },
-  approver: { id: 1003, first_name: "Arun", username: "approver" },
-  stranger: { id: 6666, first_name: "Sam", username: "stranger" },
-};
+export { PLAYGROUND_USERS } from "./users.ts";
 
 interface Button { messageId: number; data: string; label: string; chatId?: number }
 

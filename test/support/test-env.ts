@@ -11,6 +11,8 @@ export const TEST_ENV = {
   /** Short inbox backoff so retry tests take a fraction of a second. */
   INBOX_RETRY_BASE_MS: "100",
   INBOX_MAX_ATTEMPTS: "5",
+  /** Room for one test file's model requests by the owner within a minute; the limit test fills it. */
+  LLM_REQUESTS_PER_MINUTE: "30",
   /** A fixed, test-only key for per-user tokens: base64 of "test-only-encryption-key-32bytes" (never use it anywhere else). */
   ENCRYPTION_KEY: "dGVzdC1vbmx5LWVuY3J5cHRpb24ta2V5LTMyYnl0ZXM=",
 } as const;

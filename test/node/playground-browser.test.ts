@@ -1,0 +1,130 @@
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { chromium, type BrowserContext, type Page } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { emulatorControl } from "../../dev/cloudflare-emulator/control.ts";
+import { DEMO_ACCOUNT_ID } from "../../dev/cloudflare-emulator/seed.ts";
+import { startPlayground, type Playground } from "../../dev/playground/playground.ts";
+
+// The web playground in a real browser: Debian's Chromium driven by playwright-core (no browser
+// download). .ci/run installs Chromium when it is missing, so in CI this always runs; elsewhere
+// it is skipped, with the reason printed, when /usr/bin/chromium is absent.
+const CHROMIUM = "/usr/bin/chromium";
+const available = existsSync(CHROMIUM);
+const inCi = Boolean(process.env.CI);
+if (!available && !inCi) {
+  console.warn(`playground browser test skipped: ${CHROMIUM} not found (install it with: apt-get install -y chromium)`);
+}
+
+const root = new URL("../../", import.meta.url).pathname;
+const SCREENSHOT = join(root, "test-results/playground.png");
+
+describe.skipIf(!available && !inCi)("the web playground, in Chromium", () => {
+  let playground: Playground;
+  let context: BrowserContext;
+  let page: Page;
+  let profile: string;
+
+  beforeAll(async () => {
+    playground = await startPlayground({
+      port: 0, stateDir: mkdtempSync(join(tmpdir(), "codemode-browser-")), removeStateDir: true, devVars: false, cloudflare: "emulator",
+    });
+    profile = mkdtempSync(join(tmpdir(), "codemode-chromium-"));
+    context = await chromium.launchPersistentContext(profile, {
+      executablePath: CHROMIUM,
+      headless: true,
+      args: ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+      viewport: { width: 900, height: 1200 },
+    });
+    page = context.pages()[0] ?? (await context.newPage());
+  }, 120_000);
+
+  afterAll(async () => {
+    await context?.close();
+    if (profile) rmSync(profile, { recursive: true, force: true });
+    await playground?.stop();
+  }, 30_000);
+
+  async function send(text: string): Promise<void> {
+    await page.locator("#input").fill(text);
+    await page.locator("#input").press("Enter");
+  }
+
+  /** The bot's message bubble (row) containing `text`, the newest one if several. */
+  const botMessage = (text: string) => page.locator(".row.in", { hasText: text }).last();
+
+  it("runs whoami, a write with Approve and Undo, and a long result as a file, like a Telegram chat; refuses a stranger's tap with an alert", async () => {
+    const errors: string[] = [];
+    page.on("pageerror", (error) => errors.push(error.message));
+    await page.goto(playground.urls.chat);
+    await expect.poll(() => page.locator("#bot-name").textContent()).toContain("Code Mode");
+
+    await send("/cloudflare whoami");
+    await botMessage("Belongs to:").waitFor();
+    await expect.poll(() => botMessage("Belongs to:").locator("strong").first().textContent()).toBe("Cloudflare API token");
+    expect(await page.locator(".row.out", { hasText: "/cloudflare whoami" }).count()).toBe(1);
+
+    const name = `browser-${Math.random().toString(36).slice(2, 8)}`;
+    await send(`/cloudflare run return await cloudflare.write({ op: "d1.database.create", body: { name: "${name}" } })`);
+    const card = botMessage("Approval needed");
+    await card.getByRole("button", { name: "✅ Approve", exact: true }).click();
+    // The card is edited in place: the decision is written on it and its buttons are gone.
+    await card.filter({ hasText: "✅ Approved by Olivia" }).waitFor();
+    expect(await card.locator("button").count()).toBe(0);
+    expect(await card.locator(".meta").textContent()).toContain("edited");
+    const done = botMessage("✅ Done");
+    await done.waitFor();
+    expect(await done.textContent()).toContain(name);
+    expect(await done.locator("pre, code").count()).toBeGreaterThan(0);
+
+    const emulator = emulatorControl(playground.emulator!.url);
+    const creates = async () => (await emulator.requests({ path: `/accounts/${DEMO_ACCOUNT_ID}/d1/database`, method: "POST" })).filter((r) => r.body.includes(`"${name}"`)).length;
+    expect(await creates()).toBe(1);
+
+    await done.getByRole("button", { name: "↩️ Undo" }).click();
+    const confirm = botMessage("Undo this run?");
+    await confirm.getByRole("button", { name: "↩️ Yes, undo" }).click();
+    await botMessage("↩️ Undone by Olivia").waitFor();
+    await expect.poll(() => confirm.locator("button").count()).toBe(0);
+    const deletes = await emulator.requests({ method: "DELETE" });
+    expect(deletes.some((r) => r.path.startsWith(`/accounts/${DEMO_ACCOUNT_ID}/d1/database/`))).toBe(true);
+
+    mkdirSync(join(root, "test-results"), { recursive: true });
+    await page.screenshot({ path: SCREENSHOT });
+
+    // Text is text: markup in a result is shown, never interpreted.
+    await send('/cloudflare run return "<img src=x onerror=window.pwned=1><b>not bold</b>"');
+    await botMessage("<img src=x").waitFor();
+    expect(await page.locator(".bubble img, .bubble b").count()).toBe(0);
+    expect(await page.evaluate(() => (globalThis as { pwned?: number }).pwned)).toBeUndefined();
+
+    // A long result comes as a document: shown as an attachment that downloads the file.
+    await send('/cloudflare run return Array.from({ length: 300 }, (_, i) => "item-" + i)');
+    const attachment = page.locator(".row.in a.doc", { hasText: "result.json" }).last();
+    await attachment.waitFor();
+    expect(await attachment.getAttribute("download")).toBe("result.json");
+    const file = await page.request.get(new URL(String(await attachment.getAttribute("href")), playground.urls.chat).href);
+    expect(file.headers()["content-disposition"]).toBe('attachment; filename="result.json"');
+    expect(JSON.parse(await file.text())).toHaveLength(300);
+
+    // Sam, a stranger, taps Approve on Olivia's next card: the bot answers with an alert and nothing runs.
+    const other = `${name}-x`;
+    await send(`/cloudflare run return await cloudflare.write({ op: "d1.database.create", body: { name: "${other}" } })`);
+    const second = botMessage(other);
+    await second.getByRole("button", { name: "✅ Approve", exact: true }).waitFor();
+    await page.locator("#me").selectOption("6666");
+    expect(await page.locator("#input").isDisabled()).toBe(false);
+    await page.locator("#chat").selectOption("1001");
+    expect(await page.locator("#input").isDisabled()).toBe(true);
+    await second.getByRole("button", { name: "✅ Approve", exact: true }).click();
+    await page.locator("#alert[open]").waitFor();
+    expect(await page.locator("#alert-text").textContent()).toMatch(/^Sorry, this bot is private/);
+    expect(await page.locator(".note", { hasText: "Sam tapped “✅ Approve”" }).count()).toBe(1);
+    await page.locator("#alert button").click();
+    expect(await creates()).toBe(1);
+    expect((await emulator.requests({ path: `/accounts/${DEMO_ACCOUNT_ID}/d1/database`, method: "POST" })).some((r) => r.body.includes(`"${other}"`))).toBe(false);
+
+    expect(errors).toEqual([]);
+  }, 120_000);
+});
