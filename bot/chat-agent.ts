@@ -70,6 +70,11 @@ export class ChatAgent extends DurableObject<Env> {
     if (expiry !== undefined) await this.wakeBy(expiry);
   }
 
+  /** Closes this chat's expired approval cards now: the retention cron's nudge, same code as the alarm's. */
+  async expireStaleApprovals(): Promise<void> {
+    await this.expireApprovals();
+  }
+
   /** The chat's Code Mode service (one per chat; this object serves one chat). */
   codeModeFor(chatId: number): CodeModeService {
     let service = this.codeModes.get(chatId);

@@ -60,6 +60,8 @@ export const configSchema = z.object({
   INBOX_RETRY_BASE_MS: z.coerce.number().int().min(1).max(60_000).default(1000),
   /** Attempts before an update is given up on and the person is told. */
   INBOX_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(20).default(5),
+  /** Days audit and model-usage rows are kept before the retention cron (bot/ops/) deletes them. */
+  AUDIT_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(90),
 });
 
 /** The validated configuration. */

@@ -5,8 +5,11 @@
  *   Durable Object, 200 at once).
  * - `GET /health`: `{ ok, version }`, or `ok: false` with the names of missing variables.
  * - anything else: 404.
+ *
+ * `scheduled` (cron, wrangler.toml `[triggers]`): expires stale approvals and prunes old rows (bot/ops/).
  */
 import { readConfig } from "./config.ts";
+import { runScheduled } from "./ops/scheduled.ts";
 import { handleTelegramWebhook } from "./webhook/telegram-webhook.ts";
 import { VERSION } from "./version.ts";
 
@@ -18,7 +21,11 @@ export default {
     const url = new URL(request.url);
     if (url.pathname === "/telegram") {
       if (request.method !== "POST") return text("use POST for the Telegram webhook", 405, { allow: "POST" });
-      return handleTelegramWebhook(request, env, ctx);
+      const started = Date.now();
+      const response = await handleTelegramWebhook(request, env, ctx);
+      // One line per delivery for `wrangler tail` (the chat's object logs the update's outcome later).
+      console.log(JSON.stringify({ level: response.status < 400 ? "info" : "warn", event: "webhook", status: response.status, ms: Date.now() - started }));
+      return response;
     }
     if (url.pathname === "/health" && (request.method === "GET" || request.method === "HEAD")) {
       const config = readConfig(env);
@@ -28,6 +35,10 @@ export default {
       return Response.json(body, { status: config.ok ? 200 : 503 });
     }
     return text("not found", 404);
+  },
+
+  async scheduled(controller, env, _ctx): Promise<void> {
+    await runScheduled(env, controller.scheduledTime);
   },
 } satisfies ExportedHandler<Env>;
 
