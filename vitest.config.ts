@@ -58,6 +58,8 @@ export default defineConfig(async () => {
           test: {
             name: "node",
             environment: "node",
+            // These files start wrangler dev, Chromium and benchmarks on free ports: one at a time.
+            fileParallelism: false,
             include: ["test/node/**/*.test.ts"],
             testTimeout: 60_000,
           },

@@ -60,6 +60,10 @@ export class ApprovalFlow {
   /** Reports a run's outcome: result, error, or approval cards. */
   async present(outcome: Outcome, run: RunRecord): Promise<void> {
     this.d.store.saveRun({ ...run, executionId: outcome.executionId });
+    // One structured line per execution pass, for `wrangler tail` (no code, no results, no secrets).
+    console.log(JSON.stringify({ level: outcome.status === "error" ? "warn" : "info", event: "execution_pass", execution_id: outcome.executionId,
+      run_id: run.runId, chat_id: this.d.chatId, user_id: run.requesterId, status: outcome.status,
+      calls: (outcome.calls ?? []).filter((c) => c.connector === "cloudflare").length, pending: outcome.status === "paused" ? outcome.pending.length : 0 }));
     const status = outcome.status === "completed" ? "completed" : outcome.status === "paused" ? "paused" : "error";
     await auditExecutionUpdated(this.d.db, run.runId, {
       executionId: outcome.executionId, status,
