@@ -13,6 +13,7 @@ import { createAuditFeature } from "./features/audit.ts";
 import { userTokenFor } from "../skills/cloudflare/byok/index.ts";
 import { createCloudflareFeature } from "./features/cloudflare.ts";
 import { createConnectFeature } from "./features/connect.ts";
+import { createLlmKeysFeature, storeLlmKey } from "./features/llm-keys.ts";
 import { createCodeModeFeature } from "./features/code-mode.ts";
 import { createSnippetsFeature } from "./features/snippets.ts";
 import { fallbackFeature } from "./features/fallback.ts";
@@ -45,8 +46,12 @@ export function createBot(config: Config, deps?: BotDeps): Bot<Context> {
     if (chatId !== undefined) await error.ctx.api.sendMessage(chatId, error.error.message);
     if (error.ctx.callbackQuery) await error.ctx.answerCallbackQuery({ text: error.error.message.slice(0, 190), show_alert: true });
   });
-  // First: while /connect awaits a token, the next message is the token and must reach no other feature.
-  if (deps) features.use(createConnectFeature({ config, db: deps.db, storage: deps.storage }));
+  // First: while /connect or /key awaits a secret, the next message is the secret and must reach no other feature.
+  if (deps) {
+    const keys = { config, env: deps.env, db: deps.db, storage: deps.storage };
+    features.use(createConnectFeature({ config, db: deps.db, storage: deps.storage, secrets: { "llm-key": storeLlmKey(keys) } }));
+    features.use(createLlmKeysFeature(keys));
+  }
   features.use(startFeature, helpFeature);
   if (deps) features.use(createCodeModeFeature(deps.codeModeFor), createSnippetsFeature(deps.codeModeFor), createAuditFeature(deps.db));
   features.use(createCloudflareFeature(config, deps ? { userToken: (userId) => userTokenFor(deps.db, config.ENCRYPTION_KEY, userId) } : {}));

@@ -1,6 +1,7 @@
 /**
  * Plain-language requests, answered by the model through Code Mode (skills/cloudflare/agent),
- * plus `/new` (forget the conversation) and `/model` (show or pick the chat's model).
+ * plus `/new` (forget the conversation) and `/model` (show or pick the chat's model; the list is the
+ * requester's: it includes models built with their own API keys from `/key`).
  * In groups the bot only answers text addressed to it (a reply to it, or an @mention).
  */
 import { FormattedString as F, fmt } from "@grammyjs/parse-mode";
@@ -22,7 +23,8 @@ export function createAssistantFeature(config: Config, env: Env, codeModeFor: (c
 
   feature.command("model", async (ctx) => {
     const agent = codeModeFor(ctx.chat.id).agent;
-    const models = availableModels(config, env);
+    const keys = ctx.from ? await agent.keysOf(ctx.from.id) : {};
+    const models = availableModels(config, env, keys);
     const wanted = ctx.match.trim();
     if (wanted !== "") {
       const choice = models.find((m) => m.id === wanted || m.model === wanted);
@@ -34,18 +36,22 @@ export function createAssistantFeature(config: Config, env: Env, codeModeFor: (c
       await sendLong(ctx.api, ctx.chat.id, fmt`This chat now uses ${F.code(choice.id)}.`);
       return;
     }
-    const current = agent.model();
+    const current = agent.model(keys);
     if (models.length === 0) {
       await sendLong(ctx.api, ctx.chat.id, fmt`No model is configured. Set ${F.code("LLM_PROVIDER")}, ${F.code("LLM_MODEL")} and ${F.code("LLM_API_KEY")} (README: Models).`);
       return;
     }
-    await sendLong(ctx.api, ctx.chat.id, fmt`${F.bold("Model")}: ${F.code(current?.id ?? "none")}\nAvailable: ${F.join(models.map((m) => F.code(m.id)), ", ")}`, {
+    const own = models.filter((m) => m.ownKey);
+    const yours = own.length > 0 ? fmt`\nWith your own key (${F.code("/key")}): ${F.join(own.map((m) => F.code(m.id)), ", ")}` : "";
+    await sendLong(ctx.api, ctx.chat.id, fmt`${F.bold("Model")}: ${F.code(current?.id ?? "none")}\nAvailable: ${F.join(models.map((m) => F.code(m.id)), ", ")}${yours}`, {
       replyMarkup: { inline_keyboard: models.slice(0, 8).map((m, i) => [{ text: `${m.id === current?.id ? "✓ " : ""}${m.id}`.slice(0, 60), callback_data: `mdl:${i}` }]) },
     });
   });
 
   feature.callbackQuery(/^mdl:(\d+)$/, async (ctx) => {
-    const choice = availableModels(config, env)[Number(ctx.match[1])];
+    // Shared models come first, so an index means the same model to everyone; own-key ones are the tapper's.
+    const keys = ctx.chat ? await codeModeFor(ctx.chat.id).agent.keysOf(ctx.from.id) : {};
+    const choice = availableModels(config, env, keys)[Number(ctx.match[1])];
     if (!choice || !ctx.chat) {
       await ctx.answerCallbackQuery({ text: "That model is no longer available." });
       return;

@@ -1,12 +1,15 @@
 /**
- * `/connect` and `/disconnect`: a person's own Cloudflare API token (bring your own key).
+ * `/connect` and `/disconnect`: a person's own Cloudflare API token (bring your own key), and the
+ * "awaiting a secret" mechanism that `/key <provider>` (llm-keys.ts) shares.
  *
- * `/connect` (private chats only) remembers "awaiting a token from user X" in the chat's Durable
- * Object storage for 10 minutes; the person's next message is the token. That message is deleted
- * at once, whatever happens next; the token is checked with Cloudflare and, when active, stored
- * encrypted in D1 (skills/cloudflare/byok/). `/cancel` or any other command ends the wait.
+ * `/connect` (private chats only) remembers "awaiting a secret of kind K from user X" in the chat's
+ * Durable Object storage for 10 minutes (`awaitSecret`); the person's next message is the secret.
+ * That message is deleted at once, whatever happens next, and handed to the kind's handler: for
+ * `cloudflare-token` it is checked with Cloudflare and, when active, stored encrypted in D1
+ * (skills/cloudflare/byok/); `llm-key:<provider>` goes to `deps.secrets["llm-key"]`. `/cancel` or
+ * any other command ends the wait.
  *
- * Invariants: the token never appears in a message, a log line or an error text (every error text
+ * Invariants: the secret never appears in a message, a log line or an error text (every error text
  * is redacted before use). The token message is deleted before the wait is cleared, so an attempt
  * cut short in between is retried as a token message, never passed on; once the wait is cleared
  * the token is consumed, and a failure afterwards is reported, never retried: a retried update
@@ -22,11 +25,17 @@ import { describeError } from "../errors.ts";
 import { sendLong } from "../format/send.ts";
 
 const TOKENS_PAGE = "https://dash.cloudflare.com/profile/api-tokens";
-/** How long `/connect` waits for the token message. */
+/** How long `/connect` and `/key <provider>` wait for the secret message. */
 export const AWAITING_TOKEN_MS = 10 * 60_000;
 
 /** The storage the waiting state lives in (the chat's Durable Object storage). */
 export type AwaitingStorage = Pick<DurableObjectStorage, "get" | "put" | "delete">;
+
+/** What an awaited secret message is: a Cloudflare token (`/connect`) or a model API key (`/key <provider>`). */
+export type AwaitingKind = "cloudflare-token" | `llm-key:${string}`;
+
+/** Handles an awaited secret of one kind; returns what to tell the person. Never throws, never includes the secret. */
+export type SecretHandler = (userId: number, secret: string, kind: AwaitingKind) => Promise<FormattedString>;
 
 /** What the connect feature needs. */
 export interface ConnectFeatureDeps {
@@ -35,10 +44,19 @@ export interface ConnectFeatureDeps {
   storage: AwaitingStorage;
   /** Client settings for the verify call (tests shorten timeouts and retries). */
   client?: Pick<CloudflareClientOptions, "fetch" | "timeoutMs" | "retry">;
+  /** Handlers of the other secret kinds, by prefix (e.g. `llm-key` for `/key <provider>`). */
+  secrets?: { "llm-key"?: SecretHandler };
 }
 
-const awaitingSchema = z.object({ until: z.number() });
+const kindSchema = z.custom<AwaitingKind>((v) => typeof v === "string" && (v === "cloudflare-token" || /^llm-key:[a-z-]+$/.test(v)));
+// A wait stored before kinds existed is a /connect wait.
+const awaitingSchema = z.object({ until: z.number(), kind: kindSchema.default("cloudflare-token") });
 const awaitingKey = (userId: number) => `connect:awaiting:${userId}`;
+
+/** Makes `userId`'s next message in this chat the secret of `kind` (for `AWAITING_TOKEN_MS`). */
+export async function awaitSecret(storage: AwaitingStorage, userId: number, kind: AwaitingKind): Promise<void> {
+  await storage.put(awaitingKey(userId), { until: Date.now() + AWAITING_TOKEN_MS, kind });
+}
 
 /** The /connect, /disconnect and /cancel feature; install it before every other text feature. */
 export function createConnectFeature(deps: ConnectFeatureDeps): Composer<Context> {
@@ -48,12 +66,14 @@ export function createConnectFeature(deps: ConnectFeatureDeps): Composer<Context
   // The token message must reach nothing else: this runs first, for every message.
   feature.on("message", async (ctx, next) => {
     const userId = ctx.from.id;
-    if (ctx.chat.type !== "private" || !(await isAwaiting(storage, userId))) return next();
+    const kind = ctx.chat.type === "private" ? await awaitingKind(storage, userId) : undefined;
+    if (!kind) return next();
+    const noun = kind === "cloudflare-token" ? "token" : "key";
     const text = ctx.message.text ?? ctx.message.caption;
     if (ctx.message.text?.startsWith("/")) {
       await storage.delete(awaitingKey(userId));
       if (/^\/cancel(@\w+)?$/i.test(ctx.message.text.split(/\s/)[0] ?? "")) {
-        await sendLong(ctx.api, ctx.chat.id, fmt`Cancelled: no token was stored.`);
+        await sendLong(ctx.api, ctx.chat.id, fmt`Cancelled: no ${noun} was stored.`);
         return;
       }
       return next();
@@ -65,12 +85,13 @@ export function createConnectFeature(deps: ConnectFeatureDeps): Composer<Context
       return false;
     });
     await storage.delete(awaitingKey(userId));
+    const again = kind === "cloudflare-token" ? "/connect" : `/key ${kind.slice("llm-key:".length)}`;
     let reply = text === undefined
-      ? fmt`That was not a text message, so nothing was stored. Send ${F.code("/connect")} again and paste the token as text.`
-      : await connectToken(deps, userId, text.trim());
+      ? fmt`That was not a text message, so nothing was stored. Send ${F.code(again)} again and paste the ${noun} as text.`
+      : await handleSecret(deps, kind, userId, text.trim());
     reply = deleted
-      ? fmt`${reply}\n${F.italic("I deleted your message so the token does not stay in this chat.")}`
-      : fmt`${reply}\n⚠️ I could not delete your message: delete it yourself so the token does not stay in this chat.`;
+      ? fmt`${reply}\n${F.italic(`I deleted your message so the ${noun} does not stay in this chat.`)}`
+      : fmt`${reply}\n⚠️ I could not delete your message: delete it yourself so the ${noun} does not stay in this chat.`;
     await sendLong(ctx.api, ctx.chat.id, reply).catch((error: unknown) => {
       console.error(JSON.stringify({ level: "error", event: "connect_reply_failed", chat_id: ctx.chat.id, user_id: userId, error: text ? redact(describeError(error), text.trim()) : describeError(error) }));
     });
@@ -91,7 +112,7 @@ export function createConnectFeature(deps: ConnectFeatureDeps): Composer<Context
       return;
     }
     const current = await storedTokenOf(deps.db, userId);
-    await storage.put(awaitingKey(userId), { until: Date.now() + AWAITING_TOKEN_MS });
+    await awaitSecret(storage, userId, "cloudflare-token");
     await sendLong(ctx.api, ctx.chat.id, fmt`${F.bold("Connect your Cloudflare API token")}
 Send the token as your next message (within ${String(AWAITING_TOKEN_MS / 60_000)} minutes). I delete that message at once, check the token with Cloudflare and keep it encrypted; your /cloudflare commands then use it, in every chat.${current ? fmt`\nIt replaces your connected token ${F.code(`…${current.last4}`)}.` : ""}
 Create one at ${TOKENS_PAGE} with only the permissions you want the bot to have. ${F.code("/cancel")} stops.`);
@@ -114,6 +135,13 @@ Create one at ${TOKENS_PAGE} with only the permissions you want the bot to have.
   });
 
   return feature;
+}
+
+/** Hands an awaited secret to its kind's handler. */
+async function handleSecret(deps: ConnectFeatureDeps, kind: AwaitingKind, userId: number, secret: string): Promise<FormattedString> {
+  if (kind === "cloudflare-token") return connectToken(deps, userId, secret);
+  const handler = deps.secrets?.["llm-key"];
+  return handler ? handler(userId, secret, kind) : fmt`This bot cannot store that kind of key here, so nothing was stored.`;
 }
 
 /** Checks and stores a token; returns what to tell the person. Never throws, never includes the token. */
@@ -157,12 +185,13 @@ function keyProblemText(error: TokenVaultError): FormattedString {
   return fmt`${F.code("/connect")} needs ${F.code("ENCRYPTION_KEY")} ${what}: the bot stores your token encrypted with it. Ask whoever runs the bot to fix it. ${error.message}`;
 }
 
-async function isAwaiting(storage: AwaitingStorage, userId: number): Promise<boolean> {
+/** What `userId`'s next message is awaited as, if anything (an expired wait is cleared). */
+async function awaitingKind(storage: AwaitingStorage, userId: number): Promise<AwaitingKind | undefined> {
   const parsed = awaitingSchema.safeParse(await storage.get(awaitingKey(userId)));
-  if (!parsed.success) return false;
-  if (parsed.data.until > Date.now()) return true;
+  if (!parsed.success) return undefined;
+  if (parsed.data.until > Date.now()) return parsed.data.kind;
   await storage.delete(awaitingKey(userId));
-  return false;
+  return undefined;
 }
 
 /** An ISO timestamp's day (YYYY-MM-DD). */

@@ -10,6 +10,7 @@ export const COMMANDS = [
   { command: "cloudflare", description: "Cloudflare account: whoami, run <js>" },
   { command: "connect", description: "Use your own Cloudflare API token (private chat; stored encrypted)" },
   { command: "disconnect", description: "Remove your connected token; the bot's token is used again" },
+  { command: "key", description: "Your own model API key: /key <provider> [remove] (private chat; stored encrypted)" },
   { command: "skills", description: "Built-in skills and your saved snippets" },
   { command: "save", description: "Save the last completed run as a snippet: /save <name>" },
   { command: "run", description: "Run a saved snippet: /run <name>" },
@@ -29,6 +30,6 @@ ${F.bold("Skills")}
 ${F.code("cloudflare_code_mode")} — turns a request into a short JavaScript snippet against the whole Cloudflare API and runs it in a sandbox. Reads answer at once; writes wait for your Approve tap.
 
 ${F.bold("Code")}: send ${F.code("/cloudflare run <js>")} or a ${F.code("```js")} block. In the code: ${F.code("cloudflare.search({ query })")}, ${F.code("cloudflare.describe({ op })")}, ${F.code("cloudflare.read({ op, params, query })")}, ${F.code("cloudflare.write({ op, params, query, body })")}.
-${F.italic("Plain-language requests need a model, which is not connected in this version.")}`;
+${F.bold("Plain words")}: just write what you want ("list my R2 buckets"); a model writes the code. ${F.code("/model")} shows which one; ${F.code("/key <provider>")} brings your own key.`;
   await sendLong(ctx.api, ctx.chat.id, text);
 });

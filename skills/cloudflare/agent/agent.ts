@@ -19,7 +19,8 @@ import { fitMessages } from "../../../bot/format/telegram-text.ts";
 import type { CodeModeService, Requester } from "../code-mode/code-mode-service.ts";
 import { ConversationMemory } from "./memory.ts";
 import { SYSTEM_PROMPT, TOOL_DESCRIPTION } from "./prompt.ts";
-import { modelFor, type ModelChoice } from "./providers.ts";
+import { llmKeysFor, TokenVaultError } from "../byok/index.ts";
+import { modelFor, type ModelChoice, type UserModelKeys } from "./providers.ts";
 import { footer, limitReached, recordUsage } from "./usage.ts";
 
 type Outcome = Awaited<ReturnType<CodemodeRuntimeHandle["execute"]>>;
@@ -47,14 +48,25 @@ export class CodeModeAgent {
     this.memory = new ConversationMemory(host.sql);
   }
 
-  /** The model this chat uses, if any is available. */
-  model(): ModelChoice | undefined {
-    return modelFor(this.h.config, this.h.env, this.memory.setting("model"));
+  /** The model this chat uses for a requester with these own API keys (`/key`), if any is available. */
+  model(keys?: UserModelKeys): ModelChoice | undefined {
+    return modelFor(this.h.config, this.h.env, this.memory.setting("model"), keys);
+  }
+
+  /** The requester's own model API keys (`/key`), decrypted; a `UserFacingError` says why they cannot be used. */
+  async keysOf(userId: number): Promise<UserModelKeys> {
+    try {
+      return await llmKeysFor(this.h.env.DB, this.h.config.ENCRYPTION_KEY, userId);
+    } catch (error) {
+      if (!(error instanceof TokenVaultError)) throw error;
+      throw new UserFacingError(`⚠️ Your stored model API keys cannot be used, so your request was not sent to a model. ${error.message}${error.reason === "decrypt_failed" ? "" : " (ENCRYPTION_KEY is set by whoever runs the bot; /key <provider> remove deletes a key.)"}`);
+    }
   }
 
   /** Answers a plain-language request. */
   async ask(text: string, requester: Requester): Promise<void> {
-    const model = this.model();
+    const keys = await this.keysOf(requester.id);
+    const model = this.model(keys);
     if (!model) {
       await this.say(fmt`${F.bold("No model is configured")}, so I can't turn plain requests into code yet.\nSet ${F.code("LLM_PROVIDER")} (and ${F.code("LLM_MODEL")}, ${F.code("LLM_API_KEY")}) — see the README for Workers AI, Groq, OpenAI, Anthropic, a local server… Meanwhile ${F.code("/cloudflare run <js>")} and the other commands work without a model (${F.code("/help")}).`);
       return;
@@ -73,8 +85,15 @@ export class CodeModeAgent {
   async resume(executionId: string, end: RunEnd): Promise<boolean> {
     const waiting = this.memory.takeWaiting(executionId);
     if (!waiting) return false;
-    const model = this.model();
     const requester = { id: waiting.requesterId, name: waiting.requesterName };
+    let model: ModelChoice | undefined;
+    try {
+      model = this.model(await this.keysOf(requester.id));
+    } catch (error) {
+      if (!(error instanceof UserFacingError)) throw error;
+      await this.replace(waiting.statusMessageId, new F(error.message));
+      return true;
+    }
     if (!model) return false;
     const note = end.status === "completed"
       ? `[approval] The user approved. Run ${executionId} finished. Result: ${JSON.stringify(truncateResult(end.result, { maxTokens: 1500 }))}`
@@ -125,7 +144,7 @@ export class CodeModeAgent {
       });
     } catch (error) {
       this.memory.append(added);
-      await this.replace(statusId, new F(providerTrouble(error)));
+      await this.replace(statusId, new F(providerTrouble(error, model)));
       return;
     }
     this.memory.append([...added, ...(result.responseMessages as ModelMessage[])]);
@@ -166,12 +185,12 @@ export class CodeModeAgent {
 }
 
 /** Tells the person what went wrong with the model provider, in words they can act on. */
-export function providerTrouble(error: unknown): string {
+export function providerTrouble(error: unknown, model?: Pick<ModelChoice, "provider" | "ownKey">): string {
   if (error instanceof UserFacingError) return error.message;
   const last = RetryError.isInstance(error) ? error.lastError : error;
   if (APICallError.isInstance(last)) {
     if (last.statusCode === 429) return "⚠️ The model provider is rate-limiting this bot; try again in 30 s. (/cloudflare run works without the model.)";
-    if (last.statusCode === 401 || last.statusCode === 403) return `⚠️ The model provider refused the key (HTTP ${last.statusCode}): check LLM_API_KEY.`;
+    if (last.statusCode === 401 || last.statusCode === 403) return `⚠️ The model provider refused the key (HTTP ${last.statusCode}): ${model?.ownKey ? `check your ${model.provider} key (/key ${model.provider} stores a new one)` : "check LLM_API_KEY"}.`;
     if (last.statusCode !== undefined && last.statusCode >= 500) return `⚠️ The model provider is failing (HTTP ${last.statusCode}) after several tries; try again shortly.`;
   }
   console.warn(JSON.stringify({ level: "warn", event: "model_failed", error: describeError(error) }));
