@@ -1,6 +1,6 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import { TEST_ENV, USERS } from "./support/test-env.ts";
+import { CLOUDFLARE_TEST_TOKEN, TEST_ENV, USERS } from "./support/test-env.ts";
 import { callbackUpdate, deliver, freshChatId, sentTexts, textUpdate, waitForCalls } from "./support/telegram.ts";
 import { cards, createRequests, d1Names, dataOf, emulator, waitForAnswer } from "./support/code-mode.ts";
 import { DEMO_ACCOUNT_ID } from "../dev/cloudflare-emulator/seed.ts";
@@ -157,6 +157,35 @@ return { url: "https://${script}." + sub.subdomain + ".workers.dev", bucket: mad
     expect(await d1Names()).toEqual(before);
   });
 
+  it("returns a malformed tool call to the model as an error it can fix, within the step budget", async () => {
+    const seen: unknown[] = [];
+    const { chatId, say } = await chatWith((prompt, call): Step => {
+      if (call === 1) return { toolInput: '{"source": "return 1 + 1"}' };
+      const out = lastToolOutput(prompt);
+      seen.push(out);
+      if (typeof out === "object" && out?.status === "completed") return { text: `Fixed it: ${JSON.stringify(out.result)}` };
+      return { code: "return 1 + 1;" };
+    });
+    await say("add one and one");
+    const calls = await waitForCalls(chatId, answered(/^Fixed it: 2/));
+    expect(answers(calls).some((t) => t.startsWith("Fixed it: 2"))).toBe(true);
+    // What the model saw after its malformed call was an error naming the missing input, not a crash.
+    expect(JSON.stringify(seen[0])).toMatch(/code/i);
+  });
+
+  it("the sandbox never sees the API token, whatever the snippet looks at", async () => {
+    const { chatId, say } = await chatWith((prompt): Step => {
+      const out = lastToolOutput(prompt);
+      if (!out) return { code: 'const seen = { globals: Object.getOwnPropertyNames(globalThis).join(","), verify: await cloudflare.read({ op: "user.tokens.verify" }) };\ntry { seen.env = JSON.stringify(env); } catch (e) { seen.env = String(e); }\nreturn JSON.stringify(seen);' };
+      return { text: `Seen: ${String(out.result ?? out.error)}` };
+    });
+    await say("what can you see?");
+    const calls = await waitForCalls(chatId, answered(/^Seen: /));
+    const everything = JSON.stringify(calls);
+    expect(everything).toContain("active");
+    expect(everything).not.toContain(CLOUDFLARE_TEST_TOKEN);
+  });
+
   it("keeps the system prompt and tool definitions under 1,000 tokens", async () => {
     const { countPromptTokens } = await import("../skills/cloudflare/agent/token-budget.ts");
     const count = countPromptTokens();
@@ -175,5 +204,13 @@ describe("limits and no model", () => {
     // Someone else in the same chat is not held back by that person's limit.
     await say("hello", USERS.member);
     await waitForCalls(chatId, answered(/^ok/));
+  });
+
+  it("enforces a per-user token budget per day", async () => {
+    const { chatId, say } = await chatWith((): Step => ({ text: "ok" }));
+    await env.DB.prepare("INSERT INTO usage (chat_id, user_id, model, input_tokens, output_tokens, api_calls, at) VALUES (?, ?, 'x', 150000, 60000, 0, ?)")
+      .bind(chatId, USERS.member, Date.now() - 5 * 60_000).run();
+    await say("hello", USERS.member);
+    await waitForCalls(chatId, answered(/You have used today's model budget \(200,000 tokens\)/));
   });
 });

@@ -9,7 +9,7 @@ import { MockLanguageModelV4 } from "ai/test";
 import { registerModel } from "../../skills/cloudflare/agent/providers.ts";
 
 /** What the scripted model does next. */
-export type Step = { code: string } | { text: string } | { fail: number };
+export type Step = { code: string } | { text: string } | { fail: number } | { toolInput: string };
 
 type Prompt = Array<{ role: string; content: unknown }>;
 
@@ -40,8 +40,9 @@ export function scriptedModel(next: (prompt: Prompt, call: number) => Step): { i
       if ("fail" in step) {
         throw new APICallError({ message: `HTTP ${step.fail}`, url: "https://model.test/v1/chat", requestBodyValues: {}, statusCode: step.fail, isRetryable: step.fail === 429 || step.fail >= 500 });
       }
-      if ("code" in step) {
-        return { content: [{ type: "tool-call", toolCallId: `call-${calls}`, toolName: "codemode", input: JSON.stringify({ code: step.code }) }], finishReason: { unified: "tool-calls", raw: "tool_calls" }, usage, warnings: [] };
+      if ("code" in step || "toolInput" in step) {
+        const input = "code" in step ? JSON.stringify({ code: step.code }) : step.toolInput;
+        return { content: [{ type: "tool-call", toolCallId: `call-${calls}`, toolName: "codemode", input }], finishReason: { unified: "tool-calls", raw: "tool_calls" }, usage, warnings: [] };
       }
       return { content: [{ type: "text", text: step.text }], finishReason: { unified: "stop", raw: "stop" }, usage, warnings: [] };
     },
