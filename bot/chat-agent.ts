@@ -28,6 +28,8 @@ export class ChatAgent extends DurableObject<Env> {
   private readonly codeModes = new Map<number, CodeModeService>();
   /** True while the alarm handler drains the inbox in this instance. */
   private draining = false;
+  /** The alarm time this instance last saw or set; undefined when unknown, null when none is set. */
+  private alarmAt: number | null | undefined;
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
@@ -47,8 +49,16 @@ export class ChatAgent extends DurableObject<Env> {
 
   /** Makes sure the alarm fires no later than `at`. */
   async wakeBy(at: number): Promise<void> {
-    const alarm = await this.ctx.storage.getAlarm();
-    if (alarm === null || alarm > at) await this.ctx.storage.setAlarm(at);
+    // The alarm this instance set is remembered, so a burst of updates costs one setAlarm, not two
+    // storage calls each; after eviction (unknown) or once it has fired (null) storage is asked again.
+    if (this.alarmAt !== undefined && this.alarmAt !== null && this.alarmAt <= at) return;
+    const alarm = this.alarmAt === undefined ? await this.ctx.storage.getAlarm() : this.alarmAt;
+    if (alarm === null || alarm > at) {
+      await this.ctx.storage.setAlarm(at);
+      this.alarmAt = at;
+    } else {
+      this.alarmAt = alarm;
+    }
   }
 
   /** Counts of inbox rows by state (for tests and diagnostics). */
@@ -58,6 +68,8 @@ export class ChatAgent extends DurableObject<Env> {
 
   /** Closes expired approval cards, then works through queued updates in order. */
   override async alarm(): Promise<void> {
+    // The alarm that woke us is consumed; any later one is set (and remembered) from here on.
+    this.alarmAt = null;
     if (this.draining) return;
     this.draining = true;
     try {
@@ -101,6 +113,7 @@ export class ChatAgent extends DurableObject<Env> {
       const now = Date.now();
       if (head.nextAttemptAt > now) {
         await this.ctx.storage.setAlarm(head.nextAttemptAt);
+        this.alarmAt = head.nextAttemptAt;
         return;
       }
       const attempts = this.inbox.beginAttempt(head.updateId);
@@ -110,7 +123,8 @@ export class ChatAgent extends DurableObject<Env> {
         await this.getBot().handleUpdate(update);
         this.inbox.finish(head.updateId, Date.now());
         this.log("update_done", update, { attempts, ms: Date.now() - started });
-        await recordProcessedUpdate(this.env.DB, update, "done", attempts, head.receivedAt, null);
+        // D1 keeps the updates operations care about: retried and failed ones (not one write per message).
+        if (attempts > 1) await recordProcessedUpdate(this.env.DB, update, "done", attempts, head.receivedAt, null);
       } catch (error) {
         const reason = describeError(error);
         if (attempts >= this.config.INBOX_MAX_ATTEMPTS) {
@@ -123,6 +137,7 @@ export class ChatAgent extends DurableObject<Env> {
           this.inbox.retryLater(head.updateId, at, reason);
           this.log("update_retry", update, { attempts, error: reason, retryInMs: at - Date.now() });
           await this.ctx.storage.setAlarm(at);
+          this.alarmAt = at;
           return;
         }
       }

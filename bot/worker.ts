@@ -23,8 +23,9 @@ export default {
       if (request.method !== "POST") return text("use POST for the Telegram webhook", 405, { allow: "POST" });
       const started = Date.now();
       const response = await handleTelegramWebhook(request, env, ctx);
-      // One line per delivery for `wrangler tail` (the chat's object logs the update's outcome later).
-      console.log(JSON.stringify({ level: response.status < 400 ? "info" : "warn", event: "webhook", status: response.status, ms: Date.now() - started }));
+      // Refused deliveries are logged here; accepted ones get their one line from the chat's
+      // object when handled (update_done), so the hot path writes no log line.
+      if (response.status >= 400) console.warn(JSON.stringify({ level: "warn", event: "webhook_refused", status: response.status, ms: Date.now() - started }));
       return response;
     }
     if (url.pathname === "/health" && (request.method === "GET" || request.method === "HEAD")) {

@@ -1,6 +1,7 @@
 /**
- * The D1 record of finished updates: one row per update, for operations (`/health`, `doctor`,
- * the retention cron) across all chats. Dedupe itself happens in each chat's Durable Object,
+ * The D1 record of the updates operations care about — those that needed retries and those that
+ * failed — across all chats (`doctor`, the retention cron); updates handled at the first attempt
+ * are not written, so a busy bot pays no D1 write per message. Dedupe itself happens in each chat's Durable Object,
  * which is transactional with the inbox and costs no extra round trip on the webhook path.
  */
 import type { Update } from "grammy/types";
