@@ -103,7 +103,9 @@ export class ApprovalFlow {
     if (view.document) {
       await this.d.api.sendDocument(this.d.chatId, new InputFile(new TextEncoder().encode(view.document.content), view.document.fileName));
     }
-    await sendLong(this.d.api, this.d.chatId, text, keyboard ? { replyMarkup: keyboard } : {});
+    const sent = await sendLong(this.d.api, this.d.chatId, text, keyboard ? { replyMarkup: keyboard } : {});
+    const carrier = sent.at(-1);
+    if (keyboard && carrier) this.d.store.setUndoMessage(run.runId, carrier.message_id);
   }
 
   /** Sends the card for one paused action (or refuses it, or approves it under "approve all"). */

@@ -65,6 +65,7 @@ export class ApprovalStore {
     sql.exec("CREATE TABLE IF NOT EXISTS auto_approve (execution_id TEXT PRIMARY KEY, by INTEGER NOT NULL, at INTEGER NOT NULL)");
     sql.exec(`CREATE TABLE IF NOT EXISTS runs (run_id TEXT PRIMARY KEY, execution_id TEXT UNIQUE, chat_id INTEGER NOT NULL,
       requester_id INTEGER NOT NULL, requester_name TEXT NOT NULL, created_at INTEGER NOT NULL, undone_at INTEGER)`);
+    sql.exec("CREATE TABLE IF NOT EXISTS undo_buttons (run_id TEXT PRIMARY KEY, message_id INTEGER NOT NULL)");
   }
 
   /** Remembers who a run belongs to (our run id ↔ codemode's execution id). */
@@ -81,6 +82,16 @@ export class ApprovalStore {
     const row = this.sql.exec<{ run_id: string; execution_id: string; chat_id: number; requester_id: number; requester_name: string; undone_at: number | null }>(
       "SELECT * FROM runs WHERE run_id = ? OR execution_id = ?", id, id).toArray()[0];
     return row && { runId: row.run_id, executionId: row.execution_id, chatId: row.chat_id, requesterId: row.requester_id, requesterName: row.requester_name, undoneAt: row.undone_at };
+  }
+
+  /** Remembers the message that carries a run's Undo button (to take the button away once used). */
+  setUndoMessage(runId: string, messageId: number): void {
+    this.sql.exec("INSERT OR REPLACE INTO undo_buttons (run_id, message_id) VALUES (?, ?)", runId, messageId);
+  }
+
+  /** The message that carries a run's Undo button, if any. */
+  undoMessage(runId: string): number | undefined {
+    return this.sql.exec<{ message_id: number }>("SELECT message_id FROM undo_buttons WHERE run_id = ?", runId).toArray()[0]?.message_id;
   }
 
   /** Marks a run undone; true only for the first caller (an Undo works once). */

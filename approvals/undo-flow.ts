@@ -52,6 +52,8 @@ export class UndoFlow {
         const reverted = log.filter((l) => l.method === "write" && l.state === "reverted").length;
         const left = log.filter((l) => l.method === "write" && l.state === "applied").length;
         await auditExecutionStatus(this.d.db, run.executionId, "rolled_back", failure);
+        const carrier = this.d.store.undoMessage(runId);
+        if (carrier !== undefined) await this.d.api.editMessageReplyMarkup(this.d.chatId, carrier, { reply_markup: { inline_keyboard: [] } }).catch(() => undefined);
         await sendLong(this.d.api, this.d.chatId, fmt`${F.bold(`↩️ Undone by ${tapper.name}`)}: ${String(reverted)} change${reverted === 1 ? "" : "s"} reverted${left > 0 ? `, ${left} could not be reverted` : ""}.${failure ? `\n${failure}` : ""}`);
       },
     };

@@ -125,6 +125,9 @@ describe("approval gate, deeper", () => {
     const calls = await waitForCalls(chatId, (c) => sentTexts(c).some((t) => t.startsWith("↩️ Undone")));
     expect(sentTexts(calls).find((t) => t.startsWith("↩️ Undone"))).toContain("1 change reverted");
     expect(await d1Names()).not.toContain(name);
+    // The used Undo button is taken off the result message.
+    expect(calls.some((c) => c.method === "editMessageReplyMarkup" && c.params.message_id === result.messageId
+      && JSON.stringify(c.params.reply_markup) === JSON.stringify({ inline_keyboard: [] }))).toBe(true);
 
     const again = await tap(chatId, confirm.messageId, dataOf(confirm, "uy"));
     expect(String((await waitForAnswer(again)).text)).toBe("This run was already undone.");
