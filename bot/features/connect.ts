@@ -104,13 +104,7 @@ export function createConnectFeature(deps: ConnectFeatureDeps): Composer<Context
       await sendLong(ctx.api, ctx.chat.id, fmt`${F.code("/connect")} works only in a private chat, so nobody else sees your token. Open a chat with @${ctx.me.username} and send ${F.code("/connect")} there.`);
       return;
     }
-    try {
-      await importVaultKey(deps.config.ENCRYPTION_KEY);
-    } catch (error) {
-      if (!(error instanceof TokenVaultError)) throw error;
-      await sendLong(ctx.api, ctx.chat.id, keyProblemText(error));
-      return;
-    }
+    if (!(await vaultReady(ctx, deps.config, "/connect", "token"))) return;
     const current = await storedTokenOf(deps.db, userId);
     await awaitSecret(storage, userId, "cloudflare-token");
     await sendLong(ctx.api, ctx.chat.id, fmt`${F.bold("Connect your Cloudflare API token")}
@@ -180,9 +174,22 @@ function verifyFailureText(error: CloudflareApiError, apiBase: string): string {
   return `Cloudflare could not check the token: ${error.message}`;
 }
 
-function keyProblemText(error: TokenVaultError): FormattedString {
+/** Why a command that stores a secret cannot work with this ENCRYPTION_KEY, in words for the person. */
+export function keyProblemText(error: TokenVaultError, command = "/connect", secret = "token"): FormattedString {
   const what = error.reason === "missing_key" ? "to be set" : "to be 32 random bytes in base64";
-  return fmt`${F.code("/connect")} needs ${F.code("ENCRYPTION_KEY")} ${what}: the bot stores your token encrypted with it. Ask whoever runs the bot to fix it. ${error.message}`;
+  return fmt`${F.code(command)} needs ${F.code("ENCRYPTION_KEY")} ${what}: the bot stores your ${secret} encrypted with it. Ask whoever runs the bot to fix it. ${error.message}`;
+}
+
+/** Checks ENCRYPTION_KEY before asking for a secret; tells the person and returns false when it cannot be used. */
+export async function vaultReady(ctx: Context & { chat: { id: number } }, config: Pick<Config, "ENCRYPTION_KEY">, command: string, secret: string): Promise<boolean> {
+  try {
+    await importVaultKey(config.ENCRYPTION_KEY);
+    return true;
+  } catch (error) {
+    if (!(error instanceof TokenVaultError)) throw error;
+    await sendLong(ctx.api, ctx.chat.id, keyProblemText(error, command, secret));
+    return false;
+  }
 }
 
 /** What `userId`'s next message is awaited as, if anything (an expired wait is cleared). */

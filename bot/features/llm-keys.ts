@@ -18,7 +18,7 @@ import { deleteLlmKey, importVaultKey, saveLlmKey, storedLlmKeysOf, TokenVaultEr
 import type { Config } from "../config.ts";
 import { describeError } from "../errors.ts";
 import { sendLong } from "../format/send.ts";
-import { AWAITING_TOKEN_MS, awaitSecret, type AwaitingStorage, type SecretHandler } from "./connect.ts";
+import { AWAITING_TOKEN_MS, awaitSecret, keyProblemText, vaultReady, type AwaitingStorage, type SecretHandler } from "./connect.ts";
 
 /** What the /key feature needs. */
 export interface LlmKeysFeatureDeps {
@@ -63,13 +63,7 @@ export function createLlmKeysFeature(deps: LlmKeysFeatureDeps): Composer<Context
         : fmt`You have no ${name} key stored. ${F.code("/key")} lists yours.`);
       return;
     }
-    try {
-      await importVaultKey(deps.config.ENCRYPTION_KEY);
-    } catch (error) {
-      if (!(error instanceof TokenVaultError)) throw error;
-      await sendLong(ctx.api, ctx.chat.id, keyProblemText(error));
-      return;
-    }
+    if (!(await vaultReady(ctx, deps.config, "/key", "key"))) return;
     const current = (await storedLlmKeysOf(deps.db, userId)).find((k) => k.provider === name);
     await awaitSecret(deps.storage, userId, `llm-key:${name}`);
     await sendLong(ctx.api, ctx.chat.id, fmt`${F.bold(`Store your ${name} API key`)}
@@ -97,7 +91,7 @@ export function storeLlmKey(deps: LlmKeysFeatureDeps): SecretHandler {
         : fmt`but no model uses it here: ${provider} keys are used only when the bot's ${F.code("LLM_PROVIDER")} is ${provider}.`;
       return fmt`✅ Stored your ${provider} key ${F.code(`…${stored.last4}`)} — stored, not checked: ${use} ${F.code(`/key ${provider} remove`)} deletes it.`;
     } catch (error) {
-      if (error instanceof TokenVaultError) return keyProblemText(error);
+      if (error instanceof TokenVaultError) return keyProblemText(error, "/key", "key");
       console.error(JSON.stringify({ level: "error", event: "llm_key_store_failed", user_id: userId, provider, error: redact(describeError(error), secret) }));
       return fmt`⚠️ Something went wrong while storing the key (the bot's logs say what). ${retry}`;
     }
@@ -126,7 +120,4 @@ function usage(): FormattedString {
   return fmt`${F.code("/key <provider>")} stores your own key (I delete the message with it at once; it is kept encrypted and used for your requests), ${F.code("/key <provider> remove")} deletes it. Providers: ${PROVIDER_LIST}.`;
 }
 
-function keyProblemText(error: TokenVaultError): FormattedString {
-  const what = error.reason === "missing_key" ? "to be set" : "to be 32 random bytes in base64";
-  return fmt`${F.code("/key")} needs ${F.code("ENCRYPTION_KEY")} ${what}: the bot stores your key encrypted with it. Ask whoever runs the bot to fix it. ${error.message}`;
-}
+

@@ -1,5 +1,5 @@
 /**
- * Which model answers: any the user brings, through the AI SDK's maintained providers.
+ * Which model answers — whichever the user brings — through the AI SDK's maintained providers.
  *
  * - `workers-ai`: the Workers AI binding (`AI`), no key; the default when the binding exists.
  *   It is remote-only in `wrangler dev`, so it is not in the local configuration.
