@@ -34,6 +34,7 @@ import {
   runToEnd, sleep, spawnGroup, stopAll, waitForHttp, wranglerDevArgs, type Group,
 } from "./support/processes.ts";
 import { percentile, round } from "./support/load.ts";
+import { intOption } from "./support/cli.ts";
 
 const BOT_TOKEN = "333333:bench-sandbox-token";
 const SECRET = "bench-sandbox-secret";
@@ -71,15 +72,6 @@ usage: npm run bench -- sandbox [--json] [--runs N=200] [--approve-runs M=20] [-
   process.exit(2);
 }
 
-function intOption(values: Record<string, string | boolean | undefined>, name: string, fallback: number, min: number, max: number): number {
-  const raw = values[name];
-  if (raw === undefined) return fallback;
-  const value = Number(raw);
-  if (typeof raw !== "string" || !Number.isInteger(value) || value < min || value > max) {
-    usage(`--${name} must be a whole number from ${min} to ${max} (got ${String(raw)})`);
-  }
-  return value;
-}
 
 function readOptions(): Options {
   let values: Record<string, string | boolean | undefined>;
@@ -97,10 +89,10 @@ function readOptions(): Options {
   }
   return {
     json: values.json === true,
-    runs: intOption(values, "runs", 200, 1, 100_000),
-    approveRuns: intOption(values, "approve-runs", 20, 1, 1000),
-    warmup: intOption(values, "warmup", 20, 0, 1000),
-    timeLimitMs: intOption(values, "time-limit", 600, 1, 24 * 3600) * 1000,
+    runs: intOption(values, "runs", 200, 1, 100_000, usage),
+    approveRuns: intOption(values, "approve-runs", 20, 1, 1000, usage),
+    warmup: intOption(values, "warmup", 20, 0, 1000, usage),
+    timeLimitMs: intOption(values, "time-limit", 600, 1, 24 * 3600, usage) * 1000,
     keepLogs: values["keep-logs"] === true,
   };
 }

@@ -35,6 +35,7 @@ import {
 import {
   UpdateFactory, deliverAll, percentile, round, type Delivery, type DeliveryResult, type Target,
 } from "./support/load.ts";
+import { intOption } from "./support/cli.ts";
 
 const OURS_TOKEN = "111111:bench-ours-token";
 const BASELINE_TOKEN = "222222:bench-baseline-token";
@@ -74,15 +75,6 @@ usage: npm run bench -- webhook [--json] [--updates N=2000] [--concurrency C=20]
   process.exit(2);
 }
 
-function intOption(values: Record<string, string | boolean | undefined>, name: string, fallback: number, min: number, max: number): number {
-  const raw = values[name];
-  if (raw === undefined) return fallback;
-  const value = Number(raw);
-  if (typeof raw !== "string" || !Number.isInteger(value) || value < min || value > max) {
-    usage(`--${name} must be a whole number from ${min} to ${max} (got ${String(raw)})`);
-  }
-  return value;
-}
 
 function readOptions(): Options {
   let values: Record<string, string | boolean | undefined>;
@@ -100,17 +92,17 @@ function readOptions(): Options {
   } catch (error) {
     usage(error instanceof Error ? error.message : String(error));
   }
-  const updates = intOption(values, "updates", 2000, 1, 1_000_000);
+  const updates = intOption(values, "updates", 2000, 1, 1_000_000, usage);
   return {
     json: values.json === true,
     updates,
-    concurrency: intOption(values, "concurrency", 20, 1, 1000),
-    chats: intOption(values, "chats", 30, 1, 10_000),
-    rounds: Math.min(updates, intOption(values, "rounds", 2, 1, 100)),
-    port: values.port === undefined ? undefined : intOption(values, "port", 0, 1, 65535),
-    baselinePort: values["baseline-port"] === undefined ? undefined : intOption(values, "baseline-port", 0, 1, 65535),
-    drainTimeoutMs: intOption(values, "drain-timeout", 60, 1, 3600) * 1000,
-    timeLimitMs: intOption(values, "time-limit", 600, 1, 24 * 3600) * 1000,
+    concurrency: intOption(values, "concurrency", 20, 1, 1000, usage),
+    chats: intOption(values, "chats", 30, 1, 10_000, usage),
+    rounds: Math.min(updates, intOption(values, "rounds", 2, 1, 100, usage)),
+    port: values.port === undefined ? undefined : intOption(values, "port", 0, 1, 65535, usage),
+    baselinePort: values["baseline-port"] === undefined ? undefined : intOption(values, "baseline-port", 0, 1, 65535, usage),
+    drainTimeoutMs: intOption(values, "drain-timeout", 60, 1, 3600, usage) * 1000,
+    timeLimitMs: intOption(values, "time-limit", 600, 1, 24 * 3600, usage) * 1000,
     keepLogs: values["keep-logs"] === true,
   };
 }
