@@ -14,6 +14,7 @@
 import { FormattedString as F, fmt } from "@grammyjs/parse-mode";
 import type { CodemodeRuntimeHandle } from "@cloudflare/codemode";
 import { InputFile, type Api } from "grammy";
+import type { InlineKeyboardMarkup } from "grammy/types";
 import type { ResolvedCall } from "../skills/cloudflare/code-mode/resolve-call.ts";
 import { sendLong } from "../bot/format/send.ts";
 import { renderResult } from "../bot/format/run-result.ts";
@@ -72,7 +73,9 @@ export class ApprovalFlow {
     });
     const hook = this.d.modelTurn?.();
     if (outcome.status !== "paused" && hook?.isWaiting(outcome.executionId)) {
-      await hook.resume(outcome.executionId, outcome.status === "completed" ? { status: "completed", result: outcome.result } : { status: "error", error: outcome.error });
+      await hook.resume(outcome.executionId, outcome.status === "completed"
+        ? { status: "completed", result: outcome.result, undo: await this.undoOffer(outcome, run) }
+        : { status: "error", error: outcome.error });
       return;
     }
     if (outcome.status === "error") {
@@ -86,10 +89,9 @@ export class ApprovalFlow {
     for (const pending of outcome.pending) await this.showCard(pending, run);
   }
 
-  private async reportCompleted(outcome: Extract<Outcome, { status: "completed" }>, run: RunRecord): Promise<void> {
-    const calls = (outcome.calls ?? []).filter((c) => c.connector === "cloudflare" && (c.method === "read" || c.method === "write"));
-    const writes = calls.filter((c) => c.method === "write" && c.state === "applied");
-    const view = renderResult(outcome.result, { calls: calls.length, writes: writes.length, ...(outcome.logs ? { logs: outcome.logs } : {}) });
+  /** The Undo button for a finished run's reversible writes, and the list of those that are not. */
+  async undoOffer(outcome: { calls?: Array<{ connector: string; method: string; state: string; args: unknown }> }, run: RunRecord): Promise<UndoOffer> {
+    const writes = (outcome.calls ?? []).filter((c) => c.connector === "cloudflare" && c.method === "write" && c.state === "applied");
     const reversible: string[] = [];
     const irreversible: string[] = [];
     for (const write of writes) {
@@ -97,15 +99,26 @@ export class ApprovalFlow {
       const label = call ? `${call.operation.id} (${call.operation.method} ${call.path})` : "a write";
       (call && isReversible(call.operation.method, call.operation.path) ? reversible : irreversible).push(label);
     }
-    const notes = irreversible.length > 0 ? fmt`\n${F.italic(`Can't be undone automatically: ${irreversible.join("; ")}`)}` : new F("");
-    const text = fmt`${view.text}${notes}`;
-    const keyboard = reversible.length > 0 ? { inline_keyboard: [[{ text: "↩️ Undo", callback_data: buttonData("un", run.runId) }]] } : undefined;
+    return {
+      note: irreversible.length > 0 ? `Can't be undone automatically: ${irreversible.join("; ")}` : undefined,
+      keyboard: reversible.length > 0 ? { inline_keyboard: [[{ text: "↩️ Undo", callback_data: buttonData("un", run.runId) }]] } : undefined,
+      remember: (messageId: number) => this.d.store.setUndoMessage(run.runId, messageId),
+    };
+  }
+
+  private async reportCompleted(outcome: Extract<Outcome, { status: "completed" }>, run: RunRecord): Promise<void> {
+    const calls = (outcome.calls ?? []).filter((c) => c.connector === "cloudflare" && (c.method === "read" || c.method === "write"));
+    const writes = calls.filter((c) => c.method === "write" && c.state === "applied");
+    const view = renderResult(outcome.result, { calls: calls.length, writes: writes.length, ...(outcome.logs ? { logs: outcome.logs } : {}) });
+    const offer = await this.undoOffer(outcome, run);
+    const text = offer.note ? fmt`${view.text}\n${F.italic(offer.note)}` : view.text;
+    const keyboard = offer.keyboard;
     if (view.document) {
       await this.d.api.sendDocument(this.d.chatId, new InputFile(new TextEncoder().encode(view.document.content), view.document.fileName));
     }
     const sent = await sendLong(this.d.api, this.d.chatId, text, keyboard ? { replyMarkup: keyboard } : {});
     const carrier = sent.at(-1);
-    if (keyboard && carrier) this.d.store.setUndoMessage(run.runId, carrier.message_id);
+    if (keyboard && carrier) offer.remember(carrier.message_id);
   }
 
   /** Sends the card for one paused action (or refuses it, or approves it under "approve all"). */
@@ -241,7 +254,18 @@ export class ApprovalFlow {
 /** How the approval gate hands a model's run back to the model when it ends. */
 export interface ModelTurnHook {
   isWaiting(executionId: string): boolean;
-  resume(executionId: string, end: { status: "completed"; result: unknown } | { status: "error"; error: string } | { status: "rejected"; reason: string }): Promise<boolean>;
+  resume(executionId: string, end: RunEnd): Promise<boolean>;
+}
+
+/** How a run that a model turn waited on ended (with the Undo offer for a completed one). */
+export type RunEnd = { status: "completed"; result: unknown; undo?: UndoOffer } | { status: "error"; error: string } | { status: "rejected"; reason: string };
+
+/** An Undo button for a finished run (when something can be undone), and a note on what cannot. */
+export interface UndoOffer {
+  note: string | undefined;
+  keyboard: InlineKeyboardMarkup | undefined;
+  /** Records the message that carries the button. */
+  remember: (messageId: number) => void;
 }
 
 /** What a tap is answered with, and what runs after the answer. */

@@ -2,7 +2,7 @@ import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { CLOUDFLARE_TEST_TOKEN, TEST_ENV, USERS } from "./support/test-env.ts";
 import { callbackUpdate, deliver, freshChatId, sentTexts, textUpdate, waitForCalls } from "./support/telegram.ts";
-import { cards, createRequests, d1Names, dataOf, emulator, waitForAnswer } from "./support/code-mode.ts";
+import { buttons, cards, createRequests, d1Names, dataOf, emulator, waitForAnswer } from "./support/code-mode.ts";
 import { DEMO_ACCOUNT_ID } from "../dev/cloudflare-emulator/seed.ts";
 import { lastToolOutput, lastUser, scriptedModel, type Step } from "./support/scripted-model.ts";
 import type { RecordedCall } from "../dev/fake-telegram/fake-bot-api.ts";
@@ -61,6 +61,16 @@ describe("natural-language requests through the model", () => {
     expect(answers(calls).find((t) => t.startsWith("Done:"))).toContain(`Done: the D1 database ${name} exists now.`);
     expect(await d1Names()).toContain(name);
     expect(await createRequests(name)).toBe(1);
+
+    // The answer carries the run's Undo button, which works as for /cloudflare run.
+    const answer = calls.find((c) => c.method === "editMessageText" && String(c.params.text).startsWith("Done:"))!;
+    const undo = (answer.params.reply_markup as { inline_keyboard: Array<Array<{ callback_data: string }>> }).inline_keyboard[0]![0]!.callback_data;
+    expect(undo).toMatch(/^un:/);
+    await deliver(callbackUpdate(undo, { userId: USERS.owner, chatId, messageId: Number(answer.params.message_id) }));
+    const confirm = buttons(await waitForCalls(chatId, (c) => buttons(c).some((b) => b.data.some((d) => d.startsWith("uy:"))))).find((b) => b.data.some((d) => d.startsWith("uy:")))!;
+    await deliver(callbackUpdate(dataOf(confirm, "uy"), { userId: USERS.owner, chatId, messageId: confirm.messageId }));
+    await waitForCalls(chatId, answered(/^↩️ Undone/));
+    expect(await d1Names()).not.toContain(name);
   });
 
   it("builds in one run: bucket and Worker upload as cards, Approve all, then the workers.dev URL", async () => {

@@ -12,6 +12,8 @@ import type { CodemodeRuntimeHandle } from "@cloudflare/codemode";
 import { truncateResult } from "@cloudflare/codemode";
 import { APICallError, generateText, RetryError, stepCountIs, type ModelMessage, type ToolSet } from "ai";
 import type { Api } from "grammy";
+import type { InlineKeyboardMarkup } from "grammy/types";
+import type { RunEnd, UndoOffer } from "../../../approvals/approval-flow.ts";
 import { auditExecutionRequested, auditExecutionUpdated } from "../../../approvals/audit.ts";
 import type { Config } from "../../../bot/config.ts";
 import { describeError, UserFacingError } from "../../../bot/errors.ts";
@@ -25,8 +27,6 @@ import { footer, limitReached, recordUsage } from "./usage.ts";
 
 type Outcome = Awaited<ReturnType<CodemodeRuntimeHandle["execute"]>>;
 
-/** What a finished run tells the model after an approval. */
-export type RunEnd = { status: "completed"; result: unknown } | { status: "error"; error: string } | { status: "rejected"; reason: string };
 
 /** What the agent needs from the chat. */
 export interface AgentHost {
@@ -100,7 +100,7 @@ export class CodeModeAgent {
       : end.status === "rejected"
         ? `[approval] The user did not approve (${end.reason}). Run ${executionId} stopped; the pending change was not made. Tell the user briefly.`
         : `[approval] The user approved, but run ${executionId} failed: ${end.error}`;
-    await this.turn(model, [{ role: "user", content: note }], requester, waiting.statusMessageId);
+    await this.turn(model, [{ role: "user", content: note }], requester, waiting.statusMessageId, end.status === "completed" ? end.undo : undefined);
     return true;
   }
 
@@ -109,7 +109,7 @@ export class CodeModeAgent {
     return this.memory.isWaiting(executionId);
   }
 
-  private async turn(model: ModelChoice, added: ModelMessage[], requester: Requester, statusId: number | null): Promise<void> {
+  private async turn(model: ModelChoice, added: ModelMessage[], requester: Requester, statusId: number | null, undo?: UndoOffer): Promise<void> {
     const runtime = this.h.service.runtimeFor(requester.id);
     let paused: Extract<Outcome, { status: "paused" }> | undefined;
     let apiCalls = 0;
@@ -159,7 +159,10 @@ export class CodeModeAgent {
     const answer = result.text.trim() !== ""
       ? result.text.trim()
       : `I used my budget of ${this.h.config.LLM_MAX_STEPS} steps without finishing. Try a narrower request, or run code yourself with /cloudflare run.`;
-    await this.replace(statusId, fmt`${answer}\n\n${badge}`);
+    // After an approved run, the answer carries its Undo button (and says what cannot be undone).
+    const note = undo?.note ? fmt`\n${F.italic(undo.note)}` : new F("");
+    const carrier = await this.replace(statusId, fmt`${answer}${note}\n\n${badge}`, undo?.keyboard);
+    if (undo?.keyboard && carrier !== undefined) undo.remember(carrier);
   }
 
   private async status(messageId: number | null, text: string): Promise<void> {
@@ -167,16 +170,27 @@ export class CodeModeAgent {
     await this.h.api.editMessageText(this.h.chatId, messageId, text).catch(() => undefined);
   }
 
-  /** Replaces the status message with `text` (or sends it, split, when it does not fit). */
-  private async replace(messageId: number | null, text: F): Promise<void> {
+  /**
+   * Replaces the status message with `text` (or sends it, split, when it does not fit), with
+   * `keyboard` on the last part. Returns the id of the message that carries the last part.
+   */
+  private async replace(messageId: number | null, text: F, keyboard?: InlineKeyboardMarkup): Promise<number | undefined> {
     const parts = fitMessages(text);
-    let rest = parts;
+    const markup = (index: number) => (keyboard && index === parts.length - 1 ? { reply_markup: keyboard } : {});
+    let rest = parts.map((part, index) => ({ part, index }));
+    let last: number | undefined;
     if (messageId !== null && parts[0]) {
-      const edited = await this.h.api.editMessageText(this.h.chatId, messageId, parts[0].text, { entities: parts[0].entities, link_preview_options: { is_disabled: true } })
+      const edited = await this.h.api.editMessageText(this.h.chatId, messageId, parts[0].text, { entities: parts[0].entities, link_preview_options: { is_disabled: true }, ...markup(0) })
         .then(() => true, () => false);
-      if (edited) rest = parts.slice(1);
+      if (edited) {
+        rest = rest.slice(1);
+        last = messageId;
+      }
     }
-    for (const part of rest) await this.h.api.sendMessage(this.h.chatId, part.text, { entities: part.entities, link_preview_options: { is_disabled: true } });
+    for (const { part, index } of rest) {
+      last = (await this.h.api.sendMessage(this.h.chatId, part.text, { entities: part.entities, link_preview_options: { is_disabled: true }, ...markup(index) })).message_id;
+    }
+    return last;
   }
 
   private async say(text: F): Promise<void> {
