@@ -30,8 +30,8 @@ import { startFakeTelegram } from "../dev/fake-telegram/server.ts";
 import type { RecordedCall } from "../dev/fake-telegram/fake-bot-api.ts";
 import type { MeasureRequest, MeasureResponse } from "./sandbox-worker/index.ts";
 import {
-  REPO_ROOT, WRANGLER_BIN, assertPortFree, bundleEntry, freePort, installCleanup, isStopping, killAllNow, logTail, removeOnExit,
-  runToEnd, sleep, spawnGroup, stopAll, waitForHttp, wranglerDevArgs, type Group,
+  REPO_ROOT, WRANGLER_BIN, assertPortFree, bundleEntry, freePort, installCleanup, logTail, removeOnExit,
+  runToEnd, sleep, spawnGroup, stopAll, waitForHttp, wranglerDevArgs, type Group, runMain,
 } from "./support/processes.ts";
 import { percentile, round } from "./support/load.ts";
 import { intOption } from "./support/cli.ts";
@@ -442,14 +442,4 @@ function table(r: {
   ].join("\n");
 }
 
-main().then(() => process.exit(0), async (error: unknown) => {
-  if (isStopping()) return; // a signal handler is already stopping everything and will exit
-  progress(`failed: ${error instanceof Error ? error.message : String(error)}`);
-  const hardStop = setTimeout(() => {
-    killAllNow();
-    process.exit(1);
-  }, 8000);
-  await stopAll().catch(() => undefined);
-  clearTimeout(hardStop);
-  process.exit(1);
-});
+runMain(main, progress);

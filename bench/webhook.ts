@@ -29,8 +29,8 @@ import { parseArgs } from "node:util";
 import { startFakeTelegram } from "../dev/fake-telegram/server.ts";
 import type { RecordedCall } from "../dev/fake-telegram/fake-bot-api.ts";
 import {
-  REPO_ROOT, WRANGLER_BIN, assertPortFree, freePort, installCleanup, killAllNow, logTail, removeOnExit,
-  isStopping, runToEnd, sleep, spawnGroup, stopAll, waitForHttp, type Group,
+  REPO_ROOT, WRANGLER_BIN, assertPortFree, freePort, installCleanup, logTail, removeOnExit,
+  runToEnd, sleep, spawnGroup, stopAll, waitForHttp, type Group, runMain,
 } from "./support/processes.ts";
 import {
   UpdateFactory, deliverAll, percentile, round, type Delivery, type DeliveryResult, type Target,
@@ -422,14 +422,4 @@ function table(r: {
   ].join("\n");
 }
 
-main().then(() => process.exit(0), async (error: unknown) => {
-  if (isStopping()) return; // a signal handler is already stopping everything and will exit
-  progress(`failed: ${error instanceof Error ? error.message : String(error)}`);
-  const hardStop = setTimeout(() => {
-    killAllNow();
-    process.exit(1);
-  }, 8000);
-  await stopAll().catch(() => undefined);
-  clearTimeout(hardStop);
-  process.exit(1);
-});
+runMain(main, progress);

@@ -10,7 +10,7 @@ import { createBot } from "../bot/create-bot.ts";
 import { decryptToken, encryptToken, importVaultKey, saveUserToken, TokenVaultError } from "../skills/cloudflare/byok/index.ts";
 import { emulator } from "./support/code-mode.ts";
 import { TEST_ENV, USERS } from "./support/test-env.ts";
-import { allBotCalls, botCalls, chatStub, deliver, freshChatId, sentTexts, textUpdate, waitForCalls } from "./support/telegram.ts";
+import { allBotCalls, botCalls, chatStub, deliver, freshChatId, sentTexts, textUpdate, waitForCalls, sayAndWait } from "./support/telegram.ts";
 
 const config = requireConfig(env);
 /** BYOK tests act as the second allowed user, so the owner's tests elsewhere keep the bot's token. */
@@ -20,14 +20,8 @@ const tokensUsed = new Set<string>();
 
 type Chat = { chatId: number; chatType?: "private" | "group"; userId?: number };
 
-/** Sends `text` and waits until the bot has sent `replies` more messages; returns the update and the new texts. */
-async function say(chat: Chat, text: string, replies = 1) {
-  const before = sentTexts(await botCalls(chat.chatId)).length;
-  const update = textUpdate(text, { userId: chat.userId ?? USER, chatId: chat.chatId, chatType: chat.chatType ?? "private" });
-  await deliver(update);
-  const calls = await waitForCalls(chat.chatId, (c) => sentTexts(c).length >= before + replies);
-  return { update, texts: sentTexts(calls).slice(before), calls };
-}
+/** Says `text` in `chat` (as this file's user unless told otherwise) and waits for `replies` messages. */
+const say = (chat: Chat, text: string, replies = 1) => sayAndWait({ ...chat, userId: chat.userId ?? USER }, text, replies);
 
 /** Mints a fresh emulator token (remembered for the leak scan). */
 async function mint(options: { status?: "active" | "expired" } = {}) {

@@ -13,7 +13,7 @@ import { availableModels, modelFor } from "../skills/cloudflare/agent/providers.
 import { importVaultKey, llmKeysFor, saveLlmKey } from "../skills/cloudflare/byok/index.ts";
 import type { CodeModeService } from "../skills/cloudflare/code-mode/code-mode-service.ts";
 import { TEST_ENV, USERS } from "./support/test-env.ts";
-import { allBotCalls, botCalls, chatStub, deliver, freshChatId, sentTexts, textUpdate, waitForCalls } from "./support/telegram.ts";
+import { allBotCalls, botCalls, chatStub, deliver, freshChatId, sentTexts, textUpdate, waitForCalls, sayAndWait } from "./support/telegram.ts";
 
 const config = requireConfig(env);
 const USER = USERS.member;
@@ -23,14 +23,8 @@ const keysUsed = new Set<string>();
 
 type Chat = { chatId: number; chatType?: "private" | "group"; userId?: number };
 
-/** Sends `text` and waits until the bot has sent `replies` more messages; returns the update and the new texts. */
-async function say(chat: Chat, text: string, replies = 1) {
-  const before = sentTexts(await botCalls(chat.chatId)).length;
-  const update = textUpdate(text, { userId: chat.userId ?? USER, chatId: chat.chatId, chatType: chat.chatType ?? "private" });
-  await deliver(update);
-  const calls = await waitForCalls(chat.chatId, (c) => sentTexts(c).length >= before + replies);
-  return { update, texts: sentTexts(calls).slice(before), calls };
-}
+/** Says `text` in `chat` (as this file's user unless told otherwise) and waits for `replies` messages. */
+const say = (chat: Chat, text: string, replies = 1) => sayAndWait({ ...chat, userId: chat.userId ?? USER }, text, replies);
 
 /** A fresh fake Groq-style key (remembered for the leak scan). */
 function fakeKey(): string {

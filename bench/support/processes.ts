@@ -256,3 +256,21 @@ export function wranglerDevArgs(options: WranglerDevOptions): string[] {
     ...Object.entries(options.vars ?? {}).flatMap(([key, value]) => ["--var", `${key}:${value}`]),
   ];
 }
+
+/**
+ * Runs a benchmark's `main` and exits: 0 on success; on failure it reports, stops every process
+ * group it started (killing them outright if that takes over 8 s) and exits 1.
+ */
+export function runMain(main: () => Promise<void>, progress: (line: string) => void): void {
+  main().then(() => process.exit(0), async (error: unknown) => {
+    if (isStopping()) return; // a signal handler is already stopping everything and will exit
+    progress(`failed: ${error instanceof Error ? error.message : String(error)}`);
+    const hardStop = setTimeout(() => {
+      killAllNow();
+      process.exit(1);
+    }, 8000);
+    await stopAll().catch(() => undefined);
+    clearTimeout(hardStop);
+    process.exit(1);
+  });
+}

@@ -116,3 +116,15 @@ export function sentTexts(calls: RecordedCall[]): string[] {
 export function chatStub(chatId: number) {
   return env.CHAT.getByName(String(chatId));
 }
+
+/** A chat to talk in, and as whom. */
+export type ChatRef = { chatId: number; chatType?: "private" | "group"; userId: number };
+
+/** Sends `text` and waits until the bot has sent `replies` more messages; returns the update and the new texts. */
+export async function sayAndWait(chat: ChatRef, text: string, replies = 1) {
+  const before = sentTexts(await botCalls(chat.chatId)).length;
+  const update = textUpdate(text, { userId: chat.userId, chatId: chat.chatId, chatType: chat.chatType ?? "private" });
+  await deliver(update);
+  const calls = await waitForCalls(chat.chatId, (c) => sentTexts(c).length >= before + replies);
+  return { update, texts: sentTexts(calls).slice(before), calls };
+}
