@@ -1,53 +1,69 @@
 /**
- * How an approval card looks: what will run (summary, id, `METHOD path` with the parameters filled
- * in, the body), how risky it is, who asked, and until when it can be decided; and how it reads
- * after the decision (who, when, outcome; no buttons).
+ * How an approval card looks: what will run (summary, id, the exact `METHOD path?query`, the
+ * body, the token it goes out with), how risky it is, who asked, and until when it can be decided;
+ * and how it reads after the decision (who, when, outcome; no buttons).
+ *
+ * Everything that will be sent is on the card or in the file attached with it: a body too long for
+ * a message is attached whole (`request-body.json`), never cut, so nothing hides past a preview.
  */
 import { FormattedString as F, fmt } from "@grammyjs/parse-mode";
 import type { InlineKeyboardMarkup } from "grammy/types";
 import { buttonData } from "./callback-data.ts";
 import type { Risk } from "./policy.ts";
+import { bodyText, requestLine, type StoredRequest } from "./stored-request.ts";
 
-/** Bodies longer than this are cut on the card (the full body still runs). */
-const BODY_PREVIEW_CHARS = 1200;
+/** Bodies longer than this go in an attached file (a Telegram message holds 4,096 characters). */
+const BODY_INLINE_CHARS = 1500;
 
 /** What a card shows. */
 export interface CardInput {
   approvalId: string;
-  operationId: string;
-  summary: string;
-  method: string;
-  path: string;
-  query?: Record<string, unknown>;
-  body?: unknown;
+  request: StoredRequest;
   risk: Risk;
   riskWhy?: string;
   requester: string;
   expiresAt: number;
 }
 
+/** A file sent with the card, when the body is too long to show inline. */
+export interface CardAttachment {
+  fileName: string;
+  content: string;
+}
+
 /** The card's text. */
 export function cardText(card: CardInput): F {
+  const { request } = card;
   const badge = card.risk === "destructive" ? F.bold("⚠️ DESTRUCTIVE") : F.italic("✏️ write");
-  const query = card.query && Object.keys(card.query).length > 0 ? `?${new URLSearchParams(Object.entries(card.query).map(([k, v]) => [k, String(v)]))}` : "";
   const lines: F[] = [
     fmt`${F.bold("Approval needed")} · ${badge}`,
-    fmt`${card.summary || card.operationId} (${F.code(card.operationId)})`,
-    F.code(`${card.method} ${card.path}${query}`),
+    fmt`${request.summary || request.operationId} (${F.code(request.operationId)})`,
+    F.code(requestLine(request)),
   ];
-  if (card.body !== undefined) lines.push(fmt`Body:\n${F.pre(previewBody(card.body), "json")}`);
+  if (request.body) {
+    const text = bodyText(request.body);
+    lines.push(text.length <= BODY_INLINE_CHARS
+      ? fmt`Body:\n${F.pre(text, request.body.kind === "text" ? "" : "json")}`
+      : fmt`Body: ${F.bold(`${text.length.toLocaleString("en-US")} characters, attached above as ${bodyFileName(card)}`)}; that file is exactly what will be sent.`);
+  }
+  lines.push(F.italic(`Sent with ${request.credential.label}`));
   if (card.risk === "destructive") lines.push(F.bold(`This cannot be taken back easily: ${card.riskWhy ?? "it is destructive"}. Read it twice.`));
   lines.push(F.italic(`Asked by ${card.requester} · expires ${clock(card.expiresAt)} UTC`));
   return F.join(lines, "\n");
 }
 
-/** The card's buttons. */
-export function cardKeyboard(approvalId: string): InlineKeyboardMarkup {
+/** The body as a file, when it is too long for the card (send it before the card). */
+export function cardAttachment(card: CardInput): CardAttachment | undefined {
+  if (!card.request.body) return undefined;
+  const text = bodyText(card.request.body);
+  return text.length > BODY_INLINE_CHARS ? { fileName: bodyFileName(card), content: text } : undefined;
+}
+
+/** The card's buttons. "Approve all" is offered only on writes that are not destructive. */
+export function cardKeyboard(approvalId: string, risk: Risk = "write"): InlineKeyboardMarkup {
+  const decide = [{ text: "✅ Approve", callback_data: buttonData("ap", approvalId) }, { text: "❌ Reject", callback_data: buttonData("rj", approvalId) }];
   return {
-    inline_keyboard: [
-      [{ text: "✅ Approve", callback_data: buttonData("ap", approvalId) }, { text: "❌ Reject", callback_data: buttonData("rj", approvalId) }],
-      [{ text: "✅ Approve all in this run", callback_data: buttonData("aa", approvalId) }],
-    ],
+    inline_keyboard: risk === "destructive" ? [decide] : [decide, [{ text: "✅ Approve all in this run", callback_data: buttonData("aa", approvalId) }]],
   };
 }
 
@@ -56,18 +72,11 @@ export function decidedCardText(card: CardInput, outcome: string): F {
   return fmt`${cardText(card)}\n\n${F.bold(outcome)}`;
 }
 
-/** A body as pretty JSON, cut with a note when long. */
-export function previewBody(body: unknown): string {
-  let text: string;
-  if (typeof body === "string") text = body;
-  else {
-    try { text = JSON.stringify(body, null, 2) ?? String(body); } catch { text = String(body); }
-  }
-  if (text.length <= BODY_PREVIEW_CHARS) return text;
-  return `${text.slice(0, BODY_PREVIEW_CHARS)}\n… (${(text.length - BODY_PREVIEW_CHARS).toLocaleString("en-US")} more characters not shown)`;
-}
-
 /** HH:MM in UTC. */
 export function clock(at: number): string {
   return new Date(at).toISOString().slice(11, 16);
+}
+
+function bodyFileName(card: CardInput): string {
+  return `request-body-${card.approvalId}.${card.request.body?.kind === "text" ? "txt" : "json"}`;
 }

@@ -1,8 +1,13 @@
 /**
- * How applied writes are taken back (the Undo button, through codemode's rollback): a create is
- * undone by deleting what it made. Rules match the operation's method and path template, so they
- * hold whatever the SDK calls the operation. Writes without a rule are listed as irreversible.
+ * How sent writes are taken back (the Undo button): a create is undone by deleting what it made.
+ * Rules match the operation's method and path template, so they hold whatever the SDK calls the
+ * operation. Writes without a rule are listed as irreversible.
+ *
+ * The target comes from the request the host sent and the response the API returned, both
+ * recorded host-side when the call was made (approvals/approval-store.ts), never from codemode's
+ * execution log: a snippet can write that log, and Undo must delete what was created, nothing else.
  */
+import type { StoredRequest } from "./stored-request.ts";
 
 /** An API call that undoes a write. */
 export interface UndoCall {
@@ -60,16 +65,12 @@ const RULES: UndoRule[] = [
   },
 ];
 
-/** The call that undoes an applied write, or undefined when it cannot be taken back automatically. */
-export function undoFor(method: string, template: string, params: Record<string, string>, body: unknown, result: unknown): UndoCall | undefined {
-  const rule = RULES.find((r) => r.method === method && r.template === template);
+/** The call that undoes a sent write, from the request sent and what the API returned; undefined when it cannot be taken back automatically. */
+export function undoFor(request: Pick<StoredRequest, "method" | "template" | "pathParams" | "body">, result: unknown): UndoCall | undefined {
+  const rule = RULES.find((r) => r.method === request.method && r.template === request.template);
   if (!rule) return undefined;
-  return rule.undo(params, asRecord(body), asRecord(result));
-}
-
-/** Whether a write of this shape can be undone at all (to tell the person before they need it). */
-export function isReversible(method: string, template: string): boolean {
-  return RULES.some((r) => r.method === method && r.template === template);
+  const body = request.body?.kind === "json" ? JSON.parse(request.body.json) : undefined;
+  return rule.undo(request.pathParams, asRecord(body), asRecord(result));
 }
 
 function asRecord(value: unknown): Record<string, unknown> {

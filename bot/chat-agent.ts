@@ -74,6 +74,7 @@ export class ChatAgent extends DurableObject<Env> {
     this.draining = true;
     try {
       await this.expireApprovals();
+      await this.recoverApprovedRuns();
       await this.drain();
     } finally {
       this.draining = false;
@@ -104,6 +105,18 @@ export class ChatAgent extends DurableObject<Env> {
         await this.codeModeFor(chatId).flow.expireDue();
       } catch (error) {
         console.error(JSON.stringify({ level: "error", event: "approval_expiry_failed", chat_id: chatId, error: describeError(error) }));
+      }
+    }
+  }
+
+  /** Carries on runs whose card was approved but whose run never went on (the Worker failed in between). */
+  private async recoverApprovedRuns(): Promise<void> {
+    const stalled = new ApprovalStore(this.ctx.storage.sql).approvedNotSent();
+    for (const chatId of new Set(stalled.map((a) => a.chatId))) {
+      try {
+        await this.codeModeFor(chatId).flow.recover();
+      } catch (error) {
+        console.error(JSON.stringify({ level: "error", event: "approval_recovery_failed", chat_id: chatId, error: describeError(error) }));
       }
     }
   }

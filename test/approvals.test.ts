@@ -144,9 +144,9 @@ describe("approval gate, deeper", () => {
     const execution = await env.DB.prepare("SELECT * FROM audit_executions WHERE chat_id = ?").bind(chatId).first<{ status: string; user_id: number; code: string; execution_id: string }>();
     expect(execution).toMatchObject({ status: "completed", user_id: USERS.owner });
     const calls = await env.DB.prepare("SELECT operation, method, access, risk, status, approver_id, seq FROM audit_calls WHERE chat_id = ? ORDER BY id").bind(chatId).all();
+    // One row per write: shown as a card (pending), decided (approved, by whom), then sent (ok, with the HTTP status).
     expect(calls.results).toEqual([
-      expect.objectContaining({ operation: "d1.database.create", method: "POST", access: "write", risk: "write", status: "approved", approver_id: USERS.owner }),
-      expect.objectContaining({ operation: "d1.database.create", method: "POST", status: "ok", seq: null }),
+      expect.objectContaining({ operation: "d1.database.create", method: "POST", access: "write", risk: "write", status: "ok", approver_id: USERS.owner, seq: 0 }),
     ]);
 
     await deliver(textUpdate("/audit", { userId: USERS.owner, chatId }));

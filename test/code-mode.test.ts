@@ -70,7 +70,7 @@ describe("Code Mode: approval gate", () => {
     expect(await createRequests(name)).toBe(1);
 
     const audit = await env.DB.prepare("SELECT status, approver_id, decided_at FROM audit_calls WHERE chat_id = ? AND operation = 'd1.database.create' AND seq IS NOT NULL").bind(chatId).first();
-    expect(audit).toMatchObject({ status: "approved", approver_id: USERS.owner });
+    expect(audit).toMatchObject({ status: "ok", approver_id: USERS.owner });
   });
 
   it("Reject stops the run and nothing is written", async () => {

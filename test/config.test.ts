@@ -13,7 +13,7 @@ describe("configuration", () => {
     const result = readConfig({ ...good, APPROVAL_TTL_MINUTES: undefined, TELEGRAM_API_ROOT: "" });
     expect(result.ok).toBe(true);
     if (!result.ok) return;
-    expect(result.config.ALLOWED_USER_IDS).toEqual([1001, 1002, 1003]);
+    expect(result.config.ALLOWED_USER_IDS).toEqual([1001, 1002, 1003, 1004]);
     expect(result.config.APPROVAL_TTL_MINUTES).toBe(15);
     expect(result.config.TELEGRAM_API_ROOT).toBe("https://api.telegram.org");
     expect(result.config.CLOUDFLARE_API_BASE).toBe("https://api.cloudflare.com/client/v4");

@@ -21,6 +21,7 @@
  */
 import { DurableObject } from "cloudflare:workers";
 import { DynamicWorkerExecutor, createCodemodeRuntime, truncateResult, type ResolvedProvider } from "@cloudflare/codemode";
+import { ApprovalStore } from "../../approvals/approval-store.ts";
 import { createCloudflareClient } from "../../skills/cloudflare/api/index.ts";
 import { catalogLookup } from "../../skills/cloudflare/code-mode/catalog-lookup.ts";
 import { CloudflareConnector } from "../../skills/cloudflare/code-mode/cloudflare-connector.ts";
@@ -135,10 +136,11 @@ export class SandboxBench extends DurableObject<SandboxBenchEnv> {
 
   /** Our full path, built per run exactly as `CodeModeService.runtimeFor` builds it. */
   private runOurs(request: MeasureRequest) {
-    const client = () => Promise.resolve(createCloudflareClient({ token: request.token, baseUrl: request.apiBase }));
+    const credential = () => Promise.resolve({ ref: { id: "deployment", label: "the bot's token" }, client: createCloudflareClient({ token: request.token, baseUrl: request.apiBase }) });
     const connector = new CloudflareConnector(this.ctx, connectorEnv(this.env), {
       catalog: catalogLookup,
-      client,
+      store: new ApprovalStore(this.ctx.storage.sql),
+      credential,
       db: this.env.DB,
       chatId: BENCH_CHAT_ID,
       requesterId: BENCH_REQUESTER_ID,

@@ -57,7 +57,9 @@ export function createCodeModeFeature(codeModeFor: (chatId: number) => CodeModeS
         if (ctx.callbackQuery.message) await ctx.editMessageReplyMarkup({ reply_markup: { inline_keyboard: [] } }).catch(() => undefined);
         break;
     }
-    await ctx.answerCallbackQuery({ text: answer.text.slice(0, 200), ...(answer.alert ? { show_alert: true } : {}) });
+    // The decision is already durable: a failed answer (a late tap is "too old" for Telegram) must not stop the run.
+    await ctx.answerCallbackQuery({ text: answer.text.slice(0, 200), ...(answer.alert ? { show_alert: true } : {}) })
+      .catch((error: unknown) => console.warn(JSON.stringify({ level: "warn", event: "tap_answer_failed", chat_id: chatId, error: describeError(error) })));
     if (answer.continue) await continueSafely(ctx, answer.continue);
   });
 

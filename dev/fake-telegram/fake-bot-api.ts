@@ -27,10 +27,12 @@ export interface RecordedCall {
   at: number;
 }
 
-/** A failure to inject: the next `times` calls of `method` (optionally for one chat) fail. */
+/** A failure to inject: the next `times` calls of `method` (optionally for one chat, or one button tap) fail. */
 export interface Fault {
   method: string;
   chat_id?: number;
+  /** Only answers to this callback query (they carry no chat id). */
+  callback_query_id?: string;
   times: number;
   error_code: number;
   description: string;
@@ -135,7 +137,8 @@ export class FakeBotApi {
 
   private takeFault(method: string, params: Record<string, unknown>): Fault | undefined {
     const chatId = toNumber(params.chat_id);
-    const fault = this.faults.find((f) => f.method === method && (f.chat_id === undefined || f.chat_id === chatId));
+    const fault = this.faults.find((f) => f.method === method && (f.chat_id === undefined || f.chat_id === chatId)
+      && (f.callback_query_id === undefined || f.callback_query_id === params.callback_query_id));
     if (!fault) return undefined;
     fault.times -= 1;
     if (fault.times <= 0) this.faults = this.faults.filter((f) => f !== fault);

@@ -87,7 +87,7 @@ export async function allBotCalls(since = 0): Promise<RecordedCall[]> {
 }
 
 /** Makes the fake fail the next `times` calls of `method` for `chatId`. */
-export async function injectFault(fault: { method: string; chat_id?: number; times: number; error_code: number; description: string; retry_after?: number }): Promise<void> {
+export async function injectFault(fault: { method: string; chat_id?: number; callback_query_id?: string; times: number; error_code: number; description: string; retry_after?: number }): Promise<void> {
   await fetch(fakeUrl("/__fake/faults"), { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(fault) });
 }
 

@@ -4,8 +4,8 @@ import { DEMO_API_TOKEN } from "../../dev/cloudflare-emulator/seed.ts";
 export const TEST_ENV = {
   TELEGRAM_BOT_TOKEN: "123456:TEST-bot-token",
   TELEGRAM_WEBHOOK_SECRET: "test-webhook-secret",
-  /** 1001 is the owner, 1002 a second allowed user, 1003 an approver; 6666 is a stranger. */
-  ALLOWED_USER_IDS: "1001,1002,1003",
+  /** 1001 is the owner, 1002 a second allowed user, 1003 an approver, 1004 a user of the gate tests' own; 6666 is a stranger. */
+  ALLOWED_USER_IDS: "1001,1002,1003,1004",
   APPROVER_IDS: "1003",
   APPROVAL_TTL_MINUTES: "15",
   /** Short inbox backoff so retry tests take a fraction of a second. */
@@ -18,7 +18,7 @@ export const TEST_ENV = {
 } as const;
 
 /** User ids used across tests. */
-export const USERS = { owner: 1001, member: 1002, approver: 1003, stranger: 6666 } as const;
+export const USERS = { owner: 1001, member: 1002, approver: 1003, switcher: 1004, stranger: 6666 } as const;
 
 /** The Worker's CLOUDFLARE_API_TOKEN in tests: the emulator's demo token (never a real one). */
 export const CLOUDFLARE_TEST_TOKEN = DEMO_API_TOKEN;

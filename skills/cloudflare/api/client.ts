@@ -149,6 +149,9 @@ function buildUrl(base: URL, call: CloudflareRequest, operation: string, token: 
   }
   const url = new URL(`${base.pathname}${call.path}`, base.origin);
   if (url.origin !== base.origin || !url.pathname.startsWith(`${base.pathname}/`)) throw invalid("the path leaves the API base");
+  // URL parsing resolves "." and ".." segments (also %2e forms): a path it rewrites would reach
+  // another operation than the one named, so it is refused rather than sent.
+  if (url.pathname !== `${base.pathname}${call.path}`) throw invalid(`the path ${call.path} is not in canonical form (it contains "." or ".." segments)`);
   for (const [key, value] of Object.entries(call.query ?? {})) {
     if (value === undefined || value === null) continue;
     for (const item of Array.isArray(value) ? value : [value]) url.searchParams.append(key, String(item));

@@ -5,30 +5,24 @@
  * - `cloudflare.search({ query })`: ranked operations from the catalog;
  * - `cloudflare.describe({ op })`: one operation's parameters as compact TypeScript;
  * - `cloudflare.read({ op, params, query })`: runs a read at once;
- * - `cloudflare.write({ op, params, query, body })`: pauses for an approval tap (`requiresApproval`),
- *   and runs only after it; its `revert` undoes creates for the Undo button.
+ * - `cloudflare.write({ op, params, query, body })`: pauses for an approval tap (`requiresApproval`);
+ *   after the tap the write gate (./write-gate.ts) sends the request stored on the card, once.
  * Whether a call pauses is static per method (codemode decides before our code sees the call), so
  * reads and writes are separate methods, and each refuses the other's operations host-side. The
  * API token is used here, on the host; the sandbox never sees it. Every call is written to the
- * audit log before it is sent and again when it returns.
+ * audit log before it is sent and again when it returns. Undo is not codemode's rollback (which
+ * would read the snippet-writable log): it is done by the run's owner from the gate's record.
  */
 import { CodemodeConnector, type ConnectorTools } from "@cloudflare/codemode";
 import { auditCallFinished, auditCallStarted } from "../../../approvals/audit.ts";
-import { refusal, riskOf } from "../../../approvals/policy.ts";
-import { undoFor } from "../../../approvals/undo.ts";
-import { CloudflareApiError, type CloudflareClient } from "../api/index.ts";
-import { CallArgumentError, multipartBody, resolveCall, type CatalogLookup, type ResolvedCall } from "./resolve-call.ts";
+import { CloudflareApiError } from "../api/index.ts";
+import { CallArgumentError, multipartBody, resolveCall, type ResolvedCall } from "./resolve-call.ts";
+import { sendApprovedWrite, type WriteGateDeps } from "./write-gate.ts";
 
 /** What the connector needs from its host for one pass. */
-export interface CloudflareConnectorDeps {
-  catalog: CatalogLookup;
-  /** The client for the run's requester (their own token, or the deployment's); throws a clear error when there is none. */
-  client: () => Promise<CloudflareClient>;
-  db: D1Database;
+export interface CloudflareConnectorDeps extends WriteGateDeps {
   chatId: number;
   requesterId: number;
-  /** Values for path parameters the snippet left out (e.g. the only account's id). */
-  defaults: () => Promise<Record<string, string>>;
 }
 
 const INSTRUCTIONS = "The whole Cloudflare REST API. Find operations with cloudflare.search, read their parameters with cloudflare.describe, then cloudflare.read (GET and other reads, runs at once) or cloudflare.write (anything that changes the account, waits for the user's approval). Pass one object: { op, params, query, body }; op is an operation id or \"METHOD /path\". account_id is filled in when the token reaches one account.";
@@ -76,34 +70,30 @@ export class CloudflareConnector extends CodemodeConnector<Env> {
       read: {
         description: "Run a read-only operation now: read({ op, params?, query? }) → its result.",
         inputSchema: callSchema,
-        execute: async (args, ctx) => this.run(args, "read", ctx?.executionId ?? "unknown"),
+        execute: async (args, ctx) => this.read(args, ctx?.executionId ?? "unknown"),
       },
       write: {
         description: "Run an operation that changes the account, after the user approves: write({ op, params?, query?, body? }).",
         inputSchema: callSchema,
         requiresApproval: true,
-        execute: async (args, ctx) => this.run(args, "write", ctx?.executionId ?? "unknown"),
-        revert: async (args, result, ctx) => this.undo(args, result, ctx?.executionId ?? "unknown"),
+        execute: async (args, ctx) => sendApprovedWrite(this.deps, ctx?.executionId ?? "unknown", args),
       },
     };
   }
 
-  /** Sends one call, with the audit rows around it. */
-  private async run(args: unknown, mode: "read" | "write", executionId: string): Promise<unknown> {
+  /** Sends one read at once, with the audit rows around it. */
+  private async read(args: unknown, executionId: string): Promise<unknown> {
     const call = await resolveCall(this.deps.catalog, args, await this.deps.defaults().catch(() => ({})));
     const { operation } = call;
-    if (mode === "read" && operation.access !== "read") {
+    if (operation.access !== "read") {
       throw new CallArgumentError(`${operation.id} (${operation.method} ${operation.path}) changes the account; use cloudflare.write, which asks the user first`);
     }
-    const refused = refusal(operation);
-    if (refused) throw new CallArgumentError(refused);
     const auditId = await auditCallStarted(this.deps.db, {
       executionId, chatId: this.deps.chatId, operation: operation.id, method: operation.method, path: call.path,
       access: operation.access, requesterId: this.deps.requesterId,
-      ...(operation.access === "write" ? { risk: riskOf(operation).risk } : {}),
     });
     try {
-      const response = await (await this.deps.client()).request(toRequest(call));
+      const response = await (await this.deps.credential()).client.request(toRequest(call));
       await auditCallFinished(this.deps.db, auditId, { ok: true, httpStatus: response.status });
       if (response.kind !== "json") return response;
       return response.resultInfo ? { result: response.result, result_info: response.resultInfo } : response.result;
@@ -111,24 +101,6 @@ export class CloudflareConnector extends CodemodeConnector<Env> {
       const message = error instanceof Error ? error.message : String(error);
       await auditCallFinished(this.deps.db, auditId, { ok: false, error: message, ...(error instanceof CloudflareApiError ? { httpStatus: error.status } : {}) });
       throw error instanceof Error ? new Error(message) : new Error(String(error));
-    }
-  }
-
-  /** Undoes an applied write when a rule knows how (see approvals/undo.ts); otherwise does nothing. */
-  private async undo(args: unknown, result: unknown, executionId: string): Promise<void> {
-    const call = await resolveCall(this.deps.catalog, args, await this.deps.defaults().catch(() => ({})));
-    const undo = undoFor(call.operation.method, call.operation.path, call.pathParams, call.body, result);
-    if (!undo) throw new Error(`${call.operation.id} cannot be undone automatically`);
-    const auditId = await auditCallStarted(this.deps.db, {
-      executionId, chatId: this.deps.chatId, operation: `undo ${call.operation.id}`, method: undo.method, path: undo.path,
-      access: "write", risk: "destructive", requesterId: this.deps.requesterId,
-    });
-    try {
-      const response = await (await this.deps.client()).request({ method: undo.method, path: undo.path, operation: `undo ${call.operation.id}` });
-      await auditCallFinished(this.deps.db, auditId, { ok: true, httpStatus: response.status });
-    } catch (error) {
-      await auditCallFinished(this.deps.db, auditId, { ok: false, error: error instanceof Error ? error.message : String(error) });
-      throw error;
     }
   }
 }

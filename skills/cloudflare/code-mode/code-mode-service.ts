@@ -14,12 +14,12 @@ import { CodeModeAgent } from "../agent/agent.ts";
 import { auditExecutionRequested } from "../../../approvals/audit.ts";
 import type { Config } from "../../../bot/config.ts";
 import { UserFacingError } from "../../../bot/errors.ts";
-import { createCloudflareClient, type CloudflareClient } from "../api/index.ts";
+import { createCloudflareClient } from "../api/index.ts";
 import { TokenVaultError, userTokenFor, type UserToken } from "../byok/index.ts";
 import { GuardedExecutor } from "../sandbox/guarded-executor.ts";
 import { catalogLookup } from "./catalog-lookup.ts";
 import { CloudflareConnector } from "./cloudflare-connector.ts";
-import { resolveCall } from "./resolve-call.ts";
+import { requestFor, type Credential } from "./write-gate.ts";
 
 /** The person a run acts for. */
 export interface Requester {
@@ -59,7 +59,10 @@ export class CodeModeService {
       api: host.api, chatId: host.chatId, db: host.env.DB, store: this.store, approverIds: host.config.APPROVER_IDS,
       ttlMs: host.config.APPROVAL_TTL_MINUTES * 60_000,
       runtimeFor: (requesterId: number) => this.runtimeFor(requesterId),
-      resolve: async (args: unknown, requesterId: number) => resolveCall(catalogLookup, args, await this.defaultsFor(requesterId).catch(() => ({}))),
+      requestFor: async (args: unknown, requesterId: number) =>
+        requestFor({ catalog: catalogLookup, defaults: () => this.defaultsFor(requesterId) }, args, (await this.credentialFor(requesterId)).ref),
+      credentialFor: async (requesterId: number) => (await this.credentialFor(requesterId)).ref,
+      send: async (requesterId: number, request: { method: "DELETE"; path: string; operation: string }) => (await this.credentialFor(requesterId)).client.request(request),
       wakeBy: host.wakeBy,
       modelTurn: () => this.agent,
     };
@@ -80,7 +83,8 @@ export class CodeModeService {
     const { ctx, env } = this.host;
     const connector = new CloudflareConnector(ctx, env, {
       catalog: catalogLookup,
-      client: async () => this.clientFor(requesterId),
+      store: this.store,
+      credential: () => this.credentialFor(requesterId),
       db: env.DB,
       chatId: this.host.chatId,
       requesterId,
@@ -89,8 +93,8 @@ export class CodeModeService {
     return createCodemodeRuntime({ ctx, executor: this.executor, connectors: [connector], transformResult: (result) => truncateResult(result) });
   }
 
-  /** The API client for a requester: their connected token (/connect) when they have one, else the deployment's. */
-  private async clientFor(requesterId: number): Promise<CloudflareClient> {
+  /** The credential a requester's calls go out with: their connected token (/connect) when they have one, else the deployment's. */
+  private async credentialFor(requesterId: number): Promise<Credential> {
     const { config, env } = this.host;
     let own: UserToken | undefined;
     try {
@@ -107,13 +111,14 @@ export class CodeModeService {
     }
     const token = own?.token ?? config.CLOUDFLARE_API_TOKEN;
     if (!token) throw new UserFacingError("No Cloudflare API token is configured: set CLOUDFLARE_API_TOKEN (wrangler secret put CLOUDFLARE_API_TOKEN), or connect your own with /connect in a private chat.");
-    return createCloudflareClient({ token, baseUrl: config.CLOUDFLARE_API_BASE });
+    const ref = own ? { id: credential, label: `connected token …${own.last4}` } : { id: credential, label: "the bot's token" };
+    return { ref, client: createCloudflareClient({ token, baseUrl: config.CLOUDFLARE_API_BASE }) };
   }
 
   /** Path parameters filled in when a snippet leaves them out: the account, when the token reaches exactly one. */
   private async defaultsFor(requesterId: number): Promise<Record<string, string>> {
-    // The client first: it drops this requester's cached defaults when their token changed.
-    const client = await this.clientFor(requesterId);
+    // The credential first: it drops this requester's cached defaults when their token changed.
+    const { client } = await this.credentialFor(requesterId);
     const key = String(requesterId);
     const cached = this.accountDefaults.get(key);
     if (cached) return cached;

@@ -15,13 +15,17 @@ export interface CatalogLookup {
   describe(id: string): Promise<string | undefined>;
 }
 
-/** What a snippet passes to `cloudflare.read` / `cloudflare.write`. */
-export const callArgsSchema = z.object({
+/** What a snippet passes to `cloudflare.read` / `cloudflare.write` (unknown keys are refused: nothing a card does not show can ride along). */
+export const callArgsSchema = z.strictObject({
   op: z.string().min(1, "op is required: an operation id such as \"r2.buckets.list\", or \"GET /accounts/{account_id}/r2/buckets\""),
   params: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()])).optional(),
   query: z.record(z.string(), z.unknown()).optional(),
   body: z.unknown().optional(),
-}, { message: "pass one object: { op, params?, query?, body? }" });
+}, {
+  error: (issue) => issue.code === "unrecognized_keys"
+    ? `unknown key${issue.keys.length === 1 ? "" : "s"} ${issue.keys.map((k) => `"${k}"`).join(", ")}: pass only { op, params?, query?, body? }`
+    : "pass one object: { op, params?, query?, body? }",
+});
 
 /** Validated call arguments. */
 export type CallArgs = z.infer<typeof callArgsSchema>;
@@ -74,6 +78,8 @@ export async function resolveCall(catalog: CatalogLookup, raw: unknown, defaults
     if (value === undefined || value === "") {
       throw new CallArgumentError(`${operation.id} (${operation.method} ${operation.path}) needs params.${name}${name === "account_id" ? " (list accounts with cloudflare.read({ op: \"accounts.list\" }))" : name === "zone_id" ? " (find it with cloudflare.read({ op: \"zones.list\", query: { name: \"example.com\" } }))" : ""}`);
     }
+    const refused = unsafeSegment(name, value);
+    if (refused) throw new CallArgumentError(`${operation.id} (${operation.method} ${operation.path}): params.${name} ${refused}`);
     pathParams[name] = value;
     return encodeURIComponent(value);
   });
@@ -82,6 +88,39 @@ export async function resolveCall(catalog: CatalogLookup, raw: unknown, defaults
     if (param.in === "query" && given[param.name] !== undefined && query[param.name] === undefined) query[param.name] = given[param.name]!;
   }
   return { operation, pathParams, path, query, body: args.body };
+}
+
+/**
+ * Parameters whose values the API documents as names that may contain "/" (sent percent-encoded
+ * as one segment): KV key names. Every other path parameter is one plain segment.
+ */
+const SLASHES_ALLOWED = new Set(["key_name"]);
+
+/**
+ * Why a path parameter value cannot be sent as one path segment, or undefined when it can.
+ * A value like ".." would make the URL climb to another operation (`/environments/../purge_cache`
+ * is `/purge_cache`), escaping the card, the policy and the risk badge; percent-encoded forms are
+ * refused too, in case anything on the way decodes them twice.
+ */
+export function unsafeSegment(name: string, value: string): string | undefined {
+  if (value === "") return "is empty";
+  let decoded = value;
+  for (let i = 0; i < 3; i += 1) {
+    let next: string;
+    try {
+      next = decodeURIComponent(decoded);
+    } catch {
+      break; // a literal "%" (e.g. "100%"): it is sent encoded as %25, so nothing can decode it into a separator
+    }
+    if (next === decoded) break;
+    decoded = next;
+  }
+  if (/[\u0000-\u001f\u007f]/.test(decoded)) return "contains control characters";
+  if (decoded.includes("\\")) return `must not contain "\\" (got ${JSON.stringify(value)})`;
+  const parts = SLASHES_ALLOWED.has(name) ? decoded.split("/") : [decoded];
+  if (!SLASHES_ALLOWED.has(name) && decoded.includes("/")) return `must be a single path segment without "/" (got ${JSON.stringify(value)})`;
+  if (parts.some((part) => part === "." || part === "..")) return `must not be "." or ".." in any form (got ${JSON.stringify(value)}): it would point the request at another path`;
+  return undefined;
 }
 
 /** Builds a multipart body from `{ metadata, files: { name: content } }`, as Workers uploads need. */

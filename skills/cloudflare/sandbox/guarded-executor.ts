@@ -2,6 +2,11 @@
  * The sandbox the bot runs snippets in: codemode's `DynamicWorkerExecutor` (a Dynamic Worker
  * with no network and no env), behind the loop guard, with the platform's CPU limit where it is
  * enforced, and with the sandbox's raw errors turned into messages a person can act on.
+ *
+ * It also closes a door codemode leaves open: `codemode.__stepRecord(seq, value)` is reachable
+ * from the snippet and writes any entry of the execution log, so a snippet could mark its own
+ * pending write as done or rewrite what a write returned. Here it may only record the step that
+ * `codemode.step` is running (a seq that `__stepDecide` just handed out for execution), once.
  */
 import { DynamicWorkerExecutor, type ExecuteResult, type Executor, type ResolvedProvider } from "@cloudflare/codemode";
 import { guardSnippet, DEFAULT_STEP_BUDGET } from "./loop-guard.ts";
@@ -40,12 +45,37 @@ export class GuardedExecutor implements Executor {
     const guarded = guardSnippet(code, this.stepBudget);
     if (!guarded.ok) return { result: undefined, error: guarded.error };
     try {
-      const result = await this.inner.execute(guarded.code, providers, options);
+      const result = await this.inner.execute(guarded.code, Array.isArray(providers) ? providers.map(guardStepRecord) : providers, options);
       return result.error === undefined ? result : { ...result, error: explainSandboxError(result.error) };
     } catch (error) {
       return { result: undefined, error: explainSandboxError(error instanceof Error ? error.message : String(error)) };
     }
   }
+}
+
+/** The `codemode` provider with `__stepRecord` limited to the steps `__stepDecide` handed out in this pass. */
+function guardStepRecord(provider: ResolvedProvider): ResolvedProvider {
+  const decide = provider.fns.__stepDecide;
+  const record = provider.fns.__stepRecord;
+  if (provider.name !== "codemode" || !decide || !record) return provider;
+  const open = new Set<number>();
+  return {
+    ...provider,
+    fns: {
+      ...provider.fns,
+      __stepDecide: async (...args: unknown[]) => {
+        const decision = (await decide(...args)) as { kind?: unknown; seq?: unknown } | undefined;
+        if (decision?.kind === "execute" && typeof decision.seq === "number") open.add(decision.seq);
+        return decision;
+      },
+      __stepRecord: (seq: unknown, value: unknown) => {
+        if (open.delete(Number(seq))) return record(seq, value);
+        const refused = Promise.reject(new Error("codemode.__stepRecord is internal to codemode.step: a snippet cannot write its own execution record"));
+        refused.catch(() => undefined);
+        return refused;
+      },
+    },
+  };
 }
 
 /** Turns the sandbox's own error texts into ones that say what to do. */

@@ -1,0 +1,135 @@
+/**
+ * The write gate: what happens when codemode runs an approved `cloudflare.write`.
+ *
+ * Invariants (each has a test in test/gate.test.ts):
+ * - Only a request stored on an approved card is ever sent, and it is sent from that stored copy,
+ *   byte for byte. The call the snippet makes on the replay must resolve to exactly the same
+ *   request (method, path, query, body, credential); if it does not, nothing is sent and the card
+ *   is marked refused, whatever codemode's own replay check decided.
+ * - Each card's request is sent at most once: the claim (`dispatch = 'sending'`) is written before
+ *   the request leaves. A call codemode re-executes (it re-runs calls it never saw finish) gets
+ *   the recorded outcome back, never a second request.
+ * - What the API returned is recorded host-side with the card, with the request that would undo
+ *   it; Undo reads only that record.
+ */
+import { auditCallFinished } from "../../../approvals/audit.ts";
+import type { Approval, ApprovalStore } from "../../../approvals/approval-store.ts";
+import { freezeRequest, requestDifference, RequestShapeError, type CredentialRef, type StoredRequest } from "../../../approvals/stored-request.ts";
+import { undoFor } from "../../../approvals/undo.ts";
+import { CloudflareApiError, type CloudflareClient, type CloudflareRequest } from "../api/index.ts";
+import { CallArgumentError, multipartBody, resolveCall, type CatalogLookup } from "./resolve-call.ts";
+
+/** The requester's Cloudflare credential: which token (for the card) and a client bound to it. */
+export interface Credential {
+  ref: CredentialRef;
+  client: CloudflareClient;
+}
+
+/** What the gate needs for one requester. */
+export interface WriteGateDeps {
+  store: ApprovalStore;
+  catalog: CatalogLookup;
+  db: D1Database;
+  /** Values for path parameters a snippet left out (the only account's id). */
+  defaults: () => Promise<Record<string, string>>;
+  credential: () => Promise<Credential>;
+}
+
+/** A write the gate would not send; its message goes back to the snippet and says why. */
+export class WriteRefusedError extends Error {
+  override readonly name = "WriteRefusedError";
+}
+
+/** Freezes a snippet's call arguments into the request its card would show, with whether the operation reads or writes. */
+export async function requestFor(deps: Pick<WriteGateDeps, "catalog" | "defaults">, args: unknown, credential: CredentialRef): Promise<{ request: StoredRequest; access: "read" | "write" }> {
+  const call = await resolveCall(deps.catalog, args, await deps.defaults().catch(() => ({})));
+  const { operation } = call;
+  const request = freezeRequest({
+    operationId: operation.id, summary: operation.summary, method: operation.method, template: operation.path, path: call.path,
+    pathParams: call.pathParams, query: call.query, body: call.body, ...(operation.bodyEncoding ? { bodyEncoding: operation.bodyEncoding } : {}),
+  }, credential);
+  return { request, access: operation.access };
+}
+
+/** Runs an approved write of `executionId`: sends the stored request its card showed, once, and records what came back. */
+export async function sendApprovedWrite(deps: WriteGateDeps, executionId: string, args: unknown): Promise<unknown> {
+  const approved = deps.store.forExecution(executionId).filter((a) => a.state === "approved");
+  const waiting = approved.find((a) => a.dispatch === null);
+  const { ref, client } = await deps.credential();
+  let replayed: StoredRequest;
+  try {
+    replayed = (await requestFor(deps, args, ref)).request;
+  } catch (error) {
+    if (!(error instanceof CallArgumentError || error instanceof RequestShapeError)) throw error;
+    throw refuse(deps, waiting, `the call the snippet made after Approve could not be resolved (${error.message})`);
+  }
+  const sameContent = (a: Approval) => requestDifference(a.request, { ...replayed, credential: a.request.credential }) === undefined;
+  const match = approved.find((a) => a.dispatch === null && sameContent(a)) ?? approved.find(sameContent);
+  if (!match) throw refuse(deps, waiting, requestDifference(waiting?.request ?? replayed, replayed) ?? "no approved card matches this call");
+  if (match.dispatch !== null) return replayOutcome(match);
+  if (match.request.credential.id !== ref.id) {
+    throw refuse(deps, match, `the Cloudflare token changed after the card was shown (card: ${match.request.credential.label}; now: ${ref.label}), so the card is void`);
+  }
+  if (!deps.store.claimDispatch(match.id, Date.now())) return replayOutcome(deps.store.get(match.id) ?? match);
+  return send(deps, client, match);
+}
+
+async function send(deps: WriteGateDeps, client: CloudflareClient, approval: Approval): Promise<unknown> {
+  const { request } = approval;
+  try {
+    const response = await client.request(toClientRequest(request));
+    const result = response.kind !== "json" ? response : response.resultInfo ? { result: response.result, result_info: response.resultInfo } : response.result;
+    const undo = response.kind === "json" ? undoFor(request, response.result) : undefined;
+    deps.store.finishDispatch(approval.id, { ok: true, httpStatus: response.status, response: result, undo });
+    await auditCallFinished(deps.db, approval.auditCallId, { ok: true, httpStatus: response.status });
+    return result;
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    const httpStatus = error instanceof CloudflareApiError ? error.status : undefined;
+    deps.store.finishDispatch(approval.id, { ok: false, error: message, ...(httpStatus !== undefined ? { httpStatus } : {}) });
+    await auditCallFinished(deps.db, approval.auditCallId, { ok: false, error: message, ...(httpStatus !== undefined ? { httpStatus } : {}) });
+    throw new Error(message);
+  }
+}
+
+/** The outcome of a card whose request was already dealt with: never a second request. */
+function replayOutcome(approval: Approval): unknown {
+  switch (approval.dispatch) {
+    case "sent":
+      if (approval.response === undefined) throw new WriteRefusedError(`${approval.request.operationId} was sent and succeeded, but its result was too large to keep; it is not sent again`);
+      return approval.response;
+    case "failed":
+      throw new Error(approval.note ?? `${approval.request.operationId} failed`);
+    case "refused":
+      throw new WriteRefusedError(`Nothing was sent: ${approval.note ?? "the call did not match the approved card"}`);
+    default:
+      throw new WriteRefusedError(`${approval.request.operationId} was being sent when the bot was interrupted, so whether it reached Cloudflare is unknown; it is not sent again. Check /audit and the dashboard.`);
+  }
+}
+
+function refuse(deps: WriteGateDeps, approval: Approval | undefined, reason: string): WriteRefusedError {
+  if (approval) deps.store.refuseDispatch(approval.id, reason);
+  return new WriteRefusedError(`Nothing was sent: ${reason}. The approved card was for ${approval ? `${approval.request.method} ${approval.request.path}` : "a different call"}; only exactly what a card shows can run.`);
+}
+
+/** The stored request as the client sends it: the body is the stored text, not a re-encoding. */
+export function toClientRequest(request: StoredRequest): CloudflareRequest {
+  const base: CloudflareRequest = {
+    method: request.method as CloudflareRequest["method"],
+    path: request.path,
+    operation: request.operationId,
+    ...(request.query.length > 0 ? { query: Object.fromEntries(request.query) } : {}),
+  };
+  const body = request.body;
+  if (!body) return base;
+  switch (body.kind) {
+    case "json":
+      return { ...base, body: body.json, headers: { "content-type": "application/json" } };
+    case "multipart":
+      return { ...base, body: multipartBody(JSON.parse(body.json)) };
+    case "text":
+      return { ...base, body: body.text };
+    case "bytes":
+      return { ...base, body: Uint8Array.from(atob(body.base64), (c) => c.charCodeAt(0)) };
+  }
+}
