@@ -183,6 +183,33 @@ return out;`, { userId: USERS.owner, chatId }));
     await deliver(textUpdate("/disconnect", { userId: USERS.switcher, chatId }));
     await env.DB.prepare("DELETE FROM user_tokens WHERE user_id = ?").bind(USERS.switcher).run();
   });
+
+  it("a write that failed at the API is never sent again when a later approval replays the run", async () => {
+    const chatId = USERS.switcher;
+    const [failing, later] = [unique("fails-once"), unique("later")];
+    // This test's own token, so the injected failure hits only its requests.
+    const own = await emulator.mintToken();
+    await deliver(textUpdate("/connect", { userId: USERS.switcher, chatId }));
+    await deliver(textUpdate(own.token, { userId: USERS.switcher, chatId }));
+    await waitForCalls(chatId, (c) => sentTexts(c).some((t) => t.includes(`…${own.token.slice(-4)}`)));
+    await emulator.fault({ path: D1, method: "POST", token: own.token, status: 500, times: 1 });
+    const code = `/cloudflare run let first = "sent";
+try { await cloudflare.write({ op: "d1.database.create", body: { name: "${failing}" } }); } catch (e) { first = "failed: " + e.message; }
+const second = await cloudflare.write({ op: "d1.database.create", body: { name: "${later}" } });
+return { first, second: second.name };`;
+    await deliver(textUpdate(code, { userId: USERS.switcher, chatId }));
+    const first = cards(await waitForCalls(chatId, (c) => cards(c).some((k) => k.text.includes(failing)))).find((k) => k.text.includes(failing))!;
+    await tap(chatId, first.messageId, dataOf(first, "ap"), USERS.switcher);
+    const second = cards(await waitForCalls(chatId, (c) => cards(c).some((k) => k.text.includes(later)))).find((k) => k.text.includes(later))!;
+    await tap(chatId, second.messageId, dataOf(second, "ap"), USERS.switcher);
+    const calls = await waitForCalls(chatId, (c) => sentTexts(c).some((t) => t.startsWith("✅ Done") && t.includes(later)), 20_000);
+    expect(sentTexts(calls).find((t) => t.startsWith("✅ Done") && t.includes(later))).toContain("failed: ");
+    // codemode re-runs a call it never saw finish; the gate answers it from its record instead of sending it again.
+    expect(await createRequests(failing)).toBe(1);
+    expect(await createRequests(later)).toBe(1);
+    await deliver(textUpdate("/disconnect", { userId: USERS.switcher, chatId }));
+    await env.DB.prepare("DELETE FROM user_tokens WHERE user_id = ?").bind(USERS.switcher).run();
+  });
 });
 
 async function uuidOf(name: string): Promise<string> {
