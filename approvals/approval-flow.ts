@@ -286,7 +286,7 @@ export class ApprovalFlow {
   /** Edits a card to its final text and removes its buttons. */
   private async closeCard(approval: Approval, outcome: string): Promise<void> {
     if (approval.messageId === null) return;
-    const text = decidedCardText(this.cardFor(approval), outcome);
+    const text = approval.hasRequest ? decidedCardText(this.cardFor(approval), outcome) : new F(outcome);
     await this.d.api.editMessageText(this.d.chatId, approval.messageId, text.text, { entities: text.entities, reply_markup: { inline_keyboard: [] } })
       .catch((error: unknown) => console.warn(JSON.stringify({ level: "warn", event: "card_edit_failed", approval: approval.id, error: messageOf(error) })));
   }

@@ -49,6 +49,8 @@ export interface Approval {
   auto: boolean;
   /** The exact request the card shows and the host sends after Approve. */
   request: StoredRequest;
+  /** False for a card made by an earlier version, which stored no request (it was voided on upgrade). */
+  hasRequest: boolean;
   risk: Risk;
   dispatch: DispatchState | null;
   httpStatus: number | null;
@@ -78,6 +80,9 @@ type Row = {
   response: string | null; note: string | null; undo: string | null; undone_at: number | null;
 };
 
+/** Why a card from before the upgrade that stores each card's request was closed. */
+export const LEGACY_VOID = "the bot was updated while this card waited; ask again to get a card that can run";
+
 /** Responses larger than this are not kept (undo rules need only ids and names). */
 const MAX_RESPONSE_CHARS = 64_000;
 
@@ -97,6 +102,8 @@ export class ApprovalStore {
       request: "TEXT NOT NULL DEFAULT '{}'", risk: "TEXT NOT NULL DEFAULT 'write'", dispatch: "TEXT", http_status: "INTEGER",
       response: "TEXT", note: "TEXT", undo: "TEXT", undone_at: "INTEGER",
     });
+    // A card made before requests were stored cannot be sent from its stored copy: it can no longer be approved.
+    sql.exec("UPDATE approvals SET state = 'void', note = ? WHERE state = 'pending' AND request = '{}'", LEGACY_VOID);
     sql.exec("CREATE INDEX IF NOT EXISTS approvals_pending ON approvals (state, expires_at)");
     sql.exec("CREATE INDEX IF NOT EXISTS approvals_run ON approvals (run_id, seq)");
     sql.exec("CREATE TABLE IF NOT EXISTS auto_approve (execution_id TEXT PRIMARY KEY, by INTEGER NOT NULL, at INTEGER NOT NULL)");
@@ -271,7 +278,7 @@ function fromRow(r: Row): Approval {
     id: r.id, executionId: r.execution_id, seq: r.seq, runId: r.run_id, auditCallId: r.audit_call_id, chatId: r.chat_id,
     requesterId: r.requester_id, messageId: r.message_id, state: r.state, createdAt: r.created_at, expiresAt: r.expires_at,
     decidedBy: r.decided_by, decidedAt: r.decided_at, auto: r.auto === 1,
-    request: JSON.parse(r.request) as StoredRequest, risk: r.risk === "destructive" ? "destructive" : "write",
+    request: JSON.parse(r.request) as StoredRequest, hasRequest: r.request !== "{}", risk: r.risk === "destructive" ? "destructive" : "write",
     dispatch: r.dispatch, httpStatus: r.http_status, response: r.response === null ? undefined : JSON.parse(r.response),
     note: r.note, undo: r.undo === null ? null : (JSON.parse(r.undo) as UndoCall), undoneAt: r.undone_at,
   };

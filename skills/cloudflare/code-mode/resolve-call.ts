@@ -57,7 +57,8 @@ export async function resolveCall(catalog: CatalogLookup, raw: unknown, defaults
     const found = await catalog.find(spaced[1]!.toUpperCase(), spaced[2]!.split("?")[0]!);
     if (!found) throw new CallArgumentError(`no Cloudflare API operation matches ${spaced[1]!.toUpperCase()} ${spaced[2]}; use cloudflare.search("…") to find one`);
     operation = found.operation;
-    fromPath = found.params;
+    // "GET /accounts/{account_id}/…" names the template: its placeholders are filled from params and defaults, not sent as "{account_id}".
+    fromPath = Object.fromEntries(Object.entries(found.params).filter(([, value]) => !/^\{[^}]*\}$/.test(value)));
   } else {
     operation = await catalog.get(args.op.trim());
     if (!operation) {
