@@ -49,6 +49,7 @@ function report({ operations, anomalies }: FinalCatalog, files: number, ms: numb
     `catalog: ${operations.length} operations (${source.kind} ${source.version}) -> ${values.out} (${files} files, ${Math.round(ms)} ms)`,
     `  by method: ${[...byMethod].sort((a, b) => b[1] - a[1]).map(([m, n]) => `${m} ${n}`).join(", ")}`,
     `  distinct method+path: ${routes}; read ${reads}, write ${operations.length - reads}`,
+    `  GET writes ${operations.filter((op) => op.method === "GET" && op.access === "write").length}, credentials ${operations.filter((op) => op.sensitive).length} (reads ${operations.filter((op) => op.sensitive && op.access === "read").length}), conditional writes ${operations.filter((op) => op.writeWhen).length}`,
     `  deprecated ${operations.filter((op) => op.deprecated).length}, duplicates ${operations.filter((op) => op.duplicateOf).length}, paginated ${operations.filter((op) => op.pagination !== "none").length}`,
     `  anomalies: ${anomalies.length}`,
     ...anomalies.slice(0, 40).map((a) => `    - ${a}`),

@@ -1,4 +1,8 @@
 import { describe, expect, it } from "vitest";
+import { CONDITIONAL_WRITES } from "../scripts/catalog/conditional-writes.ts";
+import { CREDENTIAL_OPERATIONS } from "../scripts/catalog/credential-operations.ts";
+import { READ_ONLY_POSTS } from "../scripts/catalog/read-only-posts.ts";
+import { SIDE_EFFECT_GETS } from "../scripts/catalog/side-effect-gets.ts";
 import { catalogInfo, describeOperation, findOperation, getOperation, listOperations } from "../skills/cloudflare/catalog/index.ts";
 
 describe("the Cloudflare API catalog", () => {
@@ -19,9 +23,10 @@ describe("the Cloudflare API catalog", () => {
     expect(new Set(operations.map((op) => op.id)).size).toBe(operations.length);
   });
 
-  it("marks every GET as read and every PUT, PATCH and DELETE as write; only listed POSTs read", () => {
+  it("marks every GET as read except the listed side-effect GETs, and every PUT, PATCH and DELETE as write; only listed POSTs read", () => {
+    const sideEffects = new Set(SIDE_EFFECT_GETS.map((entry) => entry.id));
     for (const op of operations) {
-      if (op.method === "GET") expect(op.access, op.id).toBe("read");
+      if (op.method === "GET") expect(op.access, op.id).toBe(sideEffects.has(op.id) ? "write" : "read");
       if (op.method === "PUT" || op.method === "PATCH" || op.method === "DELETE") expect(op.access, op.id).toBe("write");
     }
     const readPosts = operations.filter((op) => op.method === "POST" && op.access === "read").map((op) => op.id);
@@ -85,3 +90,102 @@ describe("the Cloudflare API catalog", () => {
     expect(await describeOperation("no.such.operation")).toBeUndefined();
   });
 });
+
+/** The catalog operations a list entry names: its id, or its `@account` / `@zone` halves. */
+function expand(entry: { id: string; method: string; path: string }): Array<ReturnType<typeof listOperations>[number]> {
+  return listOperations().filter((op) => op.id.replace(/@(account|zone)$/, "") === entry.id);
+}
+
+/** A list entry's path with a split route's halves folded back, placeholder names kept. */
+function unsplit(path: string): string {
+  return path.replace(/^\/(accounts\/\{account_id\}|zones\/\{zone_id\})\//, "/{accounts_or_zones}/{account_or_zone_id}/");
+}
+
+describe("the catalog's classification lists", () => {
+  const operations = listOperations();
+  const lists = [
+    ...READ_ONLY_POSTS.map((entry) => ({ ...entry, method: "POST" })),
+    ...SIDE_EFFECT_GETS,
+    ...CREDENTIAL_OPERATIONS,
+    ...CONDITIONAL_WRITES,
+  ];
+
+  it("name real operations by id, method and path (so an OpenAPI build matches them by path too)", () => {
+    for (const entry of lists) {
+      const ops = expand(entry);
+      expect(ops.length, entry.id).toBeGreaterThan(0);
+      for (const op of ops) {
+        expect(op.method, entry.id).toBe(entry.method);
+        expect(ops.length > 1 ? unsplit(op.path) : op.path, entry.id).toBe(entry.path);
+      }
+      expect(entry.reason.length, entry.id).toBeGreaterThan(10);
+    }
+  });
+
+  it("makes the GETs that launch, close, activate, connect or link writes: they ask first", () => {
+    const gets = SIDE_EFFECT_GETS.map((entry) => entry.id);
+    expect(gets).toEqual(expect.arrayContaining([
+      "browserRendering.devtools.browser.launch",
+      "browserRendering.devtools.browser.targets.close",
+      "browserRendering.devtools.browser.targets.activate",
+      "browserRendering.devtools.browser.connect",
+      "browserRendering.devtools.browser.page.get",
+      "alerting.destinations.pagerduty.link",
+    ]));
+    const writes = operations.filter((op) => op.method === "GET" && op.access === "write").map((op) => op.id).sort();
+    expect(writes).toEqual([...gets].sort());
+    expect(findOperation("GET", "/accounts/a/browser-rendering/devtools/browser")).toMatchObject({ id: "browserRendering.devtools.browser.launch", access: "write" });
+    expect(findOperation("GET", "/accounts/a/browser-rendering/devtools/browser/s1/json/close/t1")).toMatchObject({ access: "write" });
+    // Reading a session's tabs or version changes nothing and stays a read.
+    expect(findOperation("GET", "/accounts/a/browser-rendering/devtools/browser/s1/json/version")).toMatchObject({ access: "read" });
+  });
+
+  it("flags every operation that returns credentials, and nothing else; such GETs stay reads", async () => {
+    const expected = CREDENTIAL_OPERATIONS.flatMap(expand).map((op) => op.id).sort();
+    const flagged = operations.filter((op) => op.sensitive === "credentials").map((op) => op.id).sort();
+    expect(flagged).toEqual(expected);
+    for (const entry of CREDENTIAL_OPERATIONS) {
+      for (const op of expand(entry)) {
+        expect((await getOperation(op.id))?.sensitive, op.id).toBe("credentials");
+        if (op.method === "GET") expect(op.access, op.id).toBe("read");
+      }
+    }
+    expect(flagged).toEqual(expect.arrayContaining([
+      "zeroTrust.tunnels.cloudflared.token.get",
+      "zeroTrust.tunnels.warpConnector.token.get",
+      "zaraz.export.get",
+      "turnstile.widgets.get",
+      "stream.liveInputs.get",
+      "dns.zoneTransfers.tsigs.get",
+      "user.tokens.create",
+      "accounts.tokens.value.update",
+      "zeroTrust.access.serviceTokens.create@account",
+      "zeroTrust.access.serviceTokens.rotate",
+      "r2.temporaryCredentials.create",
+      "zeroTrust.identityProviders.get@zone",
+    ]));
+    // Responses documented without the secret are not flagged.
+    for (const id of ["workers.scripts.secrets.get", "secretsStore.stores.secrets.get", "hyperdrive.configs.get", "zaraz.config.get", "user.tokens.get", "zeroTrust.access.serviceTokens.get@account", "moq.relays.tokens.list"]) {
+      expect(operations.find((op) => op.id === id)?.sensitive, id).toBeUndefined();
+    }
+    expect(findOperation("GET", "/accounts/a/cfd_tunnel/t1/token")).toMatchObject({ id: "zeroTrust.tunnels.cloudflared.token.get", access: "read", sensitive: "credentials" });
+    expect(await describeOperation("zeroTrust.tunnels.cloudflared.token.get")).toContain("(read; returns credentials)");
+  });
+
+  it("records the query-flag rules: SSL verification with retry, Workers telemetry queries without dry", async () => {
+    expect(operations.filter((op) => op.conditional).map((op) => op.id).sort()).toEqual(["ssl.verification.get", "workers.observability.telemetry.query"]);
+    const ssl = await getOperation("ssl.verification.get");
+    expect(ssl).toMatchObject({ method: "GET", access: "read", writeWhen: [{ in: "query", name: "retry" }] });
+    expect(ssl?.params.some((p) => p.in === "query" && p.name === "retry")).toBe(true);
+    const telemetry = await getOperation("workers.observability.telemetry.query");
+    expect(telemetry).toMatchObject({ method: "POST", access: "read", writeWhen: [{ in: "body", name: "dry", unless: ["true"] }] });
+    expect(telemetry?.params.some((p) => p.in === "body" && p.name === "dry")).toBe(true);
+    expect(findOperation("GET", "/zones/z1/ssl/verification")).toMatchObject({ access: "read", conditional: true });
+    expect(await describeOperation("ssl.verification.get")).toContain("(read; write when query.retry is sent)");
+    expect(await describeOperation("workers.observability.telemetry.query")).toContain("(read; write unless body.dry is true)");
+    for (const entry of CONDITIONAL_WRITES) {
+      for (const condition of entry.writeWhen) expect(condition.values && condition.unless, entry.id).toBeFalsy();
+    }
+  });
+});
+

@@ -14,10 +14,12 @@
 import { mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import {
+  INDEX_FLAG_CREDENTIALS,
   INDEX_FLAG_DEPRECATED,
   INDEX_FLAG_DUPLICATE,
   INDEX_FLAG_PAGINATED,
   INDEX_FLAG_READ,
+  INDEX_FLAG_WRITE_WHEN,
   type CatalogSource,
   type OperationDetail,
   type SearchIndexRow,
@@ -87,7 +89,9 @@ function toIndexRow(op: OperationDetail): SearchIndexRow {
     (op.access === "read" ? INDEX_FLAG_READ : 0) |
     (op.deprecated ? INDEX_FLAG_DEPRECATED : 0) |
     (op.duplicateOf ? INDEX_FLAG_DUPLICATE : 0) |
-    (op.pagination !== "none" ? INDEX_FLAG_PAGINATED : 0);
+    (op.pagination !== "none" ? INDEX_FLAG_PAGINATED : 0) |
+    (op.sensitive === "credentials" ? INDEX_FLAG_CREDENTIALS : 0) |
+    (op.writeWhen ? INDEX_FLAG_WRITE_WHEN : 0);
   const keywords = op.params.filter((p) => p.in !== "path" && p.in !== "header").map((p) => p.name);
   return [op.id, op.method, op.path, op.summary, flags, [...new Set(keywords)].join(" ")];
 }

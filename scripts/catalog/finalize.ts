@@ -1,11 +1,12 @@
 /**
  * The source-independent half of the build: both the SDK reader and the OpenAPI reader produce
  * `RawOperation`s, and this turns them into the catalog's `OperationDetail`s: account-or-zone
- * paths split in two, summary cut from the description, access decided, duplicates marked, and
- * everything sorted by id so the output is byte-for-byte reproducible.
+ * paths split in two, summary cut from the description, access, credentials and conditional
+ * writes decided (classify.ts), duplicates marked, and everything sorted by id so the output is
+ * byte-for-byte reproducible.
  */
-import type { Access, HttpMethod, OperationDetail, OperationParam, PaginationKind } from "../../skills/cloudflare/catalog/types.ts";
-import { READ_ONLY_POSTS } from "./read-only-posts.ts";
+import type { HttpMethod, OperationDetail, OperationParam, PaginationKind } from "../../skills/cloudflare/catalog/types.ts";
+import { classify, unmatchedEntries } from "./classify.ts";
 import { compare } from "./sdk-api-md.ts";
 
 /** An operation as a reader found it, before splitting and classification. */
@@ -42,11 +43,7 @@ export function finalize(raw: RawOperation[], anomalies: string[] = []): FinalCa
     ids.add(op.id);
     if (!op.summary) anomalies.push(`${op.id}: no documentation`);
   }
-  for (const entry of READ_ONLY_POSTS) {
-    if (!operations.some((op) => op.method === "POST" && (baseId(op.id) === entry.id || op.path === entry.path))) {
-      anomalies.push(`read-only list names ${entry.id}, which the source does not have`);
-    }
-  }
+  anomalies.push(...unmatchedEntries(operations));
   return { operations, anomalies };
 }
 
@@ -70,33 +67,23 @@ function splitAccountOrZone(op: RawOperation): RawOperation[] {
 }
 
 function toDetail(op: RawOperation): OperationDetail {
+  const { access, sensitive, writeWhen } = classify(op);
   const detail: OperationDetail = {
     id: op.id,
     method: op.method,
     path: op.path,
     summary: op.summary?.trim() || summarize(op.doc),
     description: op.doc.trim(),
-    access: accessOf(op),
+    access,
     deprecated: op.deprecated,
     pagination: op.pagination,
     params: op.params,
   };
   if (op.bodyEncoding) detail.bodyEncoding = op.bodyEncoding;
+  // Set only when they apply, so every other operation's generated line stays as it was.
+  if (sensitive) detail.sensitive = sensitive;
+  if (writeWhen) detail.writeWhen = writeWhen;
   return detail;
-}
-
-/** GET reads; a POST reads only when READ_ONLY_POSTS lists it; everything else writes. */
-function accessOf(op: RawOperation): Access {
-  if (op.method === "GET") return "read";
-  if (op.method !== "POST") return "write";
-  const base = baseId(op.id);
-  const unsplit = op.path.replace(/^\/(accounts\/\{account_id\}|zones\/\{zone_id\})\//, SPLIT_PREFIX);
-  return READ_ONLY_POSTS.some((entry) => entry.id === base || entry.path === op.path || entry.path === unsplit) ? "read" : "write";
-}
-
-/** The id without the `@account` / `@zone` suffix of a split operation. */
-export function baseId(id: string): string {
-  return id.replace(/@(account|zone)$/, "");
 }
 
 /** The first sentence of the first paragraph, on one line, at most ~200 characters. */

@@ -29,7 +29,7 @@ export const READ_ONLY_POSTS: readonly ReadOnlyPost[] = [
   { id: "logpush.validate.origin", path: "/{accounts_or_zones}/{account_or_zone_id}/logpush/validate/origin", reason: "checks a logpull options string" },
   { id: "logs.logExplorer.query.sql", path: "/{accounts_or_zones}/{account_or_zone_id}/logs/explorer/query/sql", reason: "SQL SELECT over stored logs (Log Explorer is read-only)" },
   { id: "pipelines.validateSql", path: "/accounts/{account_id}/pipelines/v1/validate_sql", reason: "parses a pipeline's SQL without deploying it" },
-  { id: "workers.observability.telemetry.query", path: "/accounts/{account_id}/workers/observability/telemetry/query", reason: "queries Workers logs and traces" },
+  { id: "workers.observability.telemetry.query", path: "/accounts/{account_id}/workers/observability/telemetry/query", reason: "queries Workers logs and traces (it persists results unless `dry: true`: see conditional-writes.ts)" },
   { id: "workers.observability.telemetry.keys", path: "/accounts/{account_id}/workers/observability/telemetry/keys", reason: "lists the keys present in Workers telemetry" },
   { id: "workers.observability.telemetry.values", path: "/accounts/{account_id}/workers/observability/telemetry/values", reason: "lists the values of a telemetry key" },
   { id: "kv.namespaces.bulkGet", path: "/accounts/{account_id}/storage/kv/namespaces/{namespace_id}/bulk/get", reason: "reads many KV values at once" },

@@ -4,7 +4,16 @@
  */
 import { CATALOG_META } from "./generated/meta.ts";
 import { getSearchIndex } from "./search-index.ts";
-import { INDEX_FLAG_DEPRECATED, INDEX_FLAG_READ, type Access, type CatalogSource, type HttpMethod } from "./types.ts";
+import {
+  INDEX_FLAG_CREDENTIALS,
+  INDEX_FLAG_DEPRECATED,
+  INDEX_FLAG_READ,
+  INDEX_FLAG_WRITE_WHEN,
+  type Access,
+  type CatalogSource,
+  type HttpMethod,
+  type Sensitivity,
+} from "./types.ts";
 
 /** Where the catalog came from and how many operations it has. */
 export interface CatalogInfo {
@@ -20,6 +29,10 @@ export interface OperationSummary {
   summary: string;
   access: Access;
   deprecated: boolean;
+  /** Set when the response carries credentials. */
+  sensitive?: Sensitivity;
+  /** Set when some calls of this read are writes: decide a call with its detail's `writeWhen`. */
+  conditional?: true;
 }
 
 /** The catalog's source (SDK version or OpenAPI version) and size. */
@@ -29,12 +42,17 @@ export function catalogInfo(): CatalogInfo {
 
 /** Every operation, sorted by id, without detail. */
 export function listOperations(): OperationSummary[] {
-  return getSearchIndex().operations.map((op) => ({
-    id: op.id,
-    method: op.method,
-    path: op.path,
-    summary: op.summary,
-    access: op.flags & INDEX_FLAG_READ ? "read" : "write",
-    deprecated: (op.flags & INDEX_FLAG_DEPRECATED) !== 0,
-  }));
+  return getSearchIndex().operations.map((op) => {
+    const summary: OperationSummary = {
+      id: op.id,
+      method: op.method,
+      path: op.path,
+      summary: op.summary,
+      access: op.flags & INDEX_FLAG_READ ? "read" : "write",
+      deprecated: (op.flags & INDEX_FLAG_DEPRECATED) !== 0,
+    };
+    if (op.flags & INDEX_FLAG_CREDENTIALS) summary.sensitive = "credentials";
+    if (op.flags & INDEX_FLAG_WRITE_WHEN) summary.conditional = true;
+    return summary;
+  });
 }

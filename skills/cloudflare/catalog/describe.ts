@@ -4,7 +4,7 @@
  * purpose (typically 300–1,500 characters); the full description is in `getOperation`.
  */
 import { getOperation } from "./lookup.ts";
-import type { OperationDetail, OperationParam, ParamLocation } from "./types.ts";
+import type { OperationDetail, OperationParam, ParamLocation, WriteCondition } from "./types.ts";
 
 const GROUPS: Array<[ParamLocation, string]> = [["path", "path"], ["query", "query"], ["header", "headers"], ["body", "body"]];
 const COMMENT_LENGTH = 90;
@@ -17,7 +17,14 @@ export async function describeOperation(id: string): Promise<string | undefined>
 
 /** Renders an already loaded operation (see `describeOperation`). */
 export function renderSignature(op: OperationDetail): string {
-  const tags = [op.access === "read" ? "read" : "write: needs approval", op.deprecated ? "deprecated" : "", op.duplicateOf ? `same route as ${op.duplicateOf}` : ""];
+  const tags = [
+    op.access === "read" ? "read" : "write: needs approval",
+    // The model should know which arguments turn the call into a write, so it can avoid them.
+    ...(op.writeWhen ?? []).map(conditionText),
+    op.sensitive === "credentials" ? "returns credentials" : "",
+    op.deprecated ? "deprecated" : "",
+    op.duplicateOf ? `same route as ${op.duplicateOf}` : "",
+  ];
   const lines = [`// ${op.method} ${op.path} (${tags.filter(Boolean).join("; ")})`, `// ${op.summary}`];
   const groups: string[] = [];
   for (const [location, label] of GROUPS) {
@@ -30,6 +37,14 @@ export function renderSignature(op: OperationDetail): string {
   const returns = op.pagination === "none" ? "" : ` // paginated (${op.pagination})`;
   lines.push(groups.length ? `${op.id}(args: {\n${groups.join("\n")}\n})${returns}` : `${op.id}()${returns}`);
   return lines.join("\n");
+}
+
+/** e.g. `write when query.retry is sent`, `write unless body.dry is true`. */
+function conditionText(condition: WriteCondition): string {
+  const where = `${condition.in}.${condition.name}`;
+  if (condition.unless) return `write unless ${where} is ${condition.unless.join(" or ")}`;
+  if (condition.values) return `write when ${where} is ${condition.values.join(" or ")}`;
+  return `write when ${where} is sent`;
 }
 
 function renderParam(param: OperationParam): string {

@@ -7,4 +7,4 @@ export { searchOperations, searchOperationsSync, parseQuery, type SearchResult, 
 export { getOperation, findOperation, type OperationMatch } from "./lookup.ts";
 export { describeOperation, renderSignature } from "./describe.ts";
 export { catalogInfo, listOperations, type CatalogInfo, type OperationSummary } from "./catalog-info.ts";
-export type { Access, HttpMethod, OperationDetail, OperationParam, PaginationKind, ParamLocation } from "./types.ts";
+export type { Access, HttpMethod, OperationDetail, OperationParam, PaginationKind, ParamLocation, Sensitivity, WriteCondition } from "./types.ts";

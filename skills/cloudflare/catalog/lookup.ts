@@ -6,7 +6,17 @@
 import { chunkCandidates } from "./chunk-name.ts";
 import { DETAIL_LOADERS } from "./generated/detail-loaders.ts";
 import { getSearchIndex } from "./search-index.ts";
-import { INDEX_FLAG_DEPRECATED, INDEX_FLAG_DUPLICATE, INDEX_FLAG_READ, type Access, type HttpMethod, type OperationDetail } from "./types.ts";
+import {
+  INDEX_FLAG_CREDENTIALS,
+  INDEX_FLAG_DEPRECATED,
+  INDEX_FLAG_DUPLICATE,
+  INDEX_FLAG_READ,
+  INDEX_FLAG_WRITE_WHEN,
+  type Access,
+  type HttpMethod,
+  type OperationDetail,
+  type Sensitivity,
+} from "./types.ts";
 
 const chunks = new Map<string, Promise<Map<string, OperationDetail>>>();
 
@@ -38,6 +48,10 @@ export interface OperationMatch {
   access: Access;
   /** Placeholder values taken from the concrete path, e.g. `{ account_id: "abc", bucket_name: "photos" }`. */
   pathParams: Record<string, string>;
+  /** Set when the response carries credentials. */
+  sensitive?: Sensitivity;
+  /** Set when some calls of this read are writes: decide the call with the detail's `writeWhen`. */
+  conditional?: true;
 }
 
 interface Template {
@@ -66,7 +80,10 @@ export function findOperation(method: string, path: string): OperationMatch | un
   }
   if (!best) return undefined;
   const op = index.operations[best.template.index]!;
-  return { id: op.id, method: op.method, path: op.path, access: op.flags & INDEX_FLAG_READ ? "read" : "write", pathParams: best.params };
+  const match: OperationMatch = { id: op.id, method: op.method, path: op.path, access: op.flags & INDEX_FLAG_READ ? "read" : "write", pathParams: best.params };
+  if (op.flags & INDEX_FLAG_CREDENTIALS) match.sensitive = "credentials";
+  if (op.flags & INDEX_FLAG_WRITE_WHEN) match.conditional = true;
+  return match;
 }
 
 function rank(template: Template): number {

@@ -11,6 +11,31 @@ export type HttpMethod = "GET" | "POST" | "PUT" | "PATCH" | "DELETE";
 /** Whether a call only reads (runs at once) or may change something (needs an approval tap). */
 export type Access = "read" | "write";
 
+/**
+ * What makes an operation's response need care beyond its access:
+ * - `credentials`: it carries a usable secret (a token, key, password, private key, client secret
+ *   or a URL that grants access). A read of this kind asks first and its result is never posted
+ *   into a group chat; a write of this kind is approved as usual, and its result is kept out of
+ *   group chats too.
+ */
+export type Sensitivity = "credentials";
+
+/**
+ * A request parameter that turns an otherwise read-only call into a write, e.g. `ssl/verification`
+ * with `retry=true` retries certificate validation now. Values are compared as strings
+ * (`true` and `"true"` are the same); an array matches when any element does.
+ */
+export interface WriteCondition {
+  /** Where the parameter goes: the query string or the top level of the JSON body. */
+  in: "query" | "body";
+  /** The parameter's name, as the API spells it. */
+  name: string;
+  /** A write when the parameter is sent with one of these values; omitted: sent with any value. */
+  values?: string[];
+  /** A write unless the parameter is sent with one of these values (not sending it is a write). */
+  unless?: string[];
+}
+
 /** Where a parameter goes in the HTTP request. */
 export type ParamLocation = "path" | "query" | "header" | "body";
 
@@ -44,7 +69,16 @@ export interface OperationDetail {
   path: string;
   summary: string;
   description: string;
+  /**
+   * `read` runs at once, `write` needs an approval tap. With `writeWhen`, this is the access of a
+   * call that matches none of its conditions: decide a concrete call with `accessOf`
+   * (approvals/access.ts), never with this field alone.
+   */
   access: Access;
+  /** Set when the response carries credentials (see `Sensitivity`). */
+  sensitive?: Sensitivity;
+  /** Conditions under which a call of this read is a write (any one suffices). */
+  writeWhen?: WriteCondition[];
   deprecated: boolean;
   pagination: PaginationKind;
   params: OperationParam[];
@@ -69,6 +103,10 @@ export const INDEX_FLAG_DEPRECATED = 2;
 export const INDEX_FLAG_DUPLICATE = 4;
 /** Flag: the operation returns a paginated list. */
 export const INDEX_FLAG_PAGINATED = 8;
+/** Flag: the response carries credentials (`sensitive: "credentials"`). */
+export const INDEX_FLAG_CREDENTIALS = 16;
+/** Flag: some requests of this read are writes (`writeWhen`); load the detail to decide a call. */
+export const INDEX_FLAG_WRITE_WHEN = 32;
 
 /** Where a catalog came from; recorded in the generated files. */
 export interface CatalogSource {
