@@ -40,7 +40,7 @@ export interface ApprovalFlowDeps {
   /** The runtime handle acting for a run's requester (their token, their audit identity). */
   runtimeFor: (requesterId: number) => CodemodeRuntimeHandle;
   /** Freezes a pending call's arguments into the request its card shows (throws a readable error). */
-  requestFor: (args: unknown, requesterId: number) => Promise<{ request: StoredRequest; access: "read" | "write" }>;
+  requestFor: (args: unknown, requesterId: number) => Promise<PreparedCall>;
   /** Which credential the requester's calls would go out with now. */
   credentialFor: (requesterId: number) => Promise<CredentialRef>;
   /** Sends a host-side request (Undo) with the requester's credential. */
@@ -128,7 +128,7 @@ export class ApprovalFlow {
   }
 
   /** Sends the card for one paused action (or refuses it, or approves it under "approve all"). */
-  private async showCard(pending: { executionId: string; seq: number; args: unknown }, run: RunRecord): Promise<void> {
+  private async showCard(pending: { executionId: string; seq: number; method: string; args: unknown }, run: RunRecord): Promise<void> {
     const runtime = this.d.runtimeFor(run.requesterId);
     const existing = this.d.store.byAction(pending.executionId, pending.seq);
     if (existing) {
@@ -136,7 +136,7 @@ export class ApprovalFlow {
       if (existing.state === "approved" && existing.dispatch === null) await this.present(await runtime.approve({ executionId: pending.executionId }), run);
       return;
     }
-    let prepared: { request: StoredRequest; access: "read" | "write" };
+    let prepared: PreparedCall;
     try {
       prepared = await this.d.requestFor(pending.args, run.requesterId);
     } catch (error) {
@@ -146,8 +146,9 @@ export class ApprovalFlow {
       return;
     }
     const { request } = prepared;
-    const operation = { id: request.operationId, method: request.method, path: request.template, access: prepared.access };
-    const refused = refusal(operation) ?? (operation.access === "read" ? `${operation.id} only reads; use cloudflare.read for it (no approval needed)` : undefined);
+    const operation = { id: request.operationId, method: request.method, path: request.template, access: prepared.credentialRead ? "write" as const : prepared.access };
+    const refused = refusal(operation) ?? wrongMethod(pending.method, prepared)
+      ?? (request.returnsCredentials && this.d.chatId < 0 ? `${operation.id} returns credentials, which are never shown in a group: ask in a private chat with the bot` : undefined);
     if (refused) {
       await runtime.reject({ executionId: pending.executionId, seq: pending.seq });
       await auditExecutionStatus(this.d.db, pending.executionId, "rejected", refused);
@@ -323,6 +324,21 @@ export interface TapAnswer {
   text: string;
   alert?: boolean;
   continue?: () => Promise<void>;
+}
+
+/** A pending call's request, and what kind of call it is (see skills/cloudflare/code-mode/write-gate.ts). */
+export interface PreparedCall {
+  request: StoredRequest;
+  access: "read" | "write";
+  credentialRead: boolean;
+}
+
+/** Why a call came through the wrong method (`write` for a plain read, `reveal` for anything but a credential read), or undefined. */
+function wrongMethod(method: string, call: PreparedCall): string | undefined {
+  const id = call.request.operationId;
+  if (method === "reveal") return call.credentialRead ? undefined : `${id} does not return credentials; use cloudflare.${call.access === "read" ? "read" : "write"} for it`;
+  if (call.credentialRead) return `${id} returns credentials; use cloudflare.reveal for it`;
+  return call.access === "read" ? `${id} only reads; use cloudflare.read for it (no approval needed)` : undefined;
 }
 
 function alreadyDecided(approval: Approval): string {

@@ -12,9 +12,10 @@ export type ButtonVerb =
   | "aa" // approve this action and every later write of the same run
   | "un" // undo: show the confirmation
   | "uy" // undo: yes, roll back
-  | "uk"; // undo: keep the changes
+  | "uk" // undo: keep the changes
+  | "dl"; // delete the message this button is on (a revealed credential)
 
-const schema = z.string().max(64).regex(/^(ap|rj|aa|un|uy|uk):[A-Za-z0-9_-]{6,48}$/);
+const schema = z.string().max(64).regex(/^(ap|rj|aa|un|uy|uk|dl):[A-Za-z0-9_-]{6,48}$/);
 
 /** Builds a button's callback_data. */
 export function buttonData(verb: ButtonVerb, id: string): string {

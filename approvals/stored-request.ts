@@ -43,6 +43,8 @@ export interface StoredRequest {
   query: Array<[string, string]>;
   body?: StoredBody;
   credential: CredentialRef;
+  /** Set when the response carries a usable secret: it is delivered privately, never to the snippet, the model or a group. */
+  returnsCredentials?: true;
 }
 
 /** What `freezeRequest` needs: a resolved call in plain values. */
@@ -56,6 +58,7 @@ export interface RequestToFreeze {
   query: Record<string, string | number | boolean>;
   body: unknown;
   bodyEncoding?: "multipart" | "binary";
+  returnsCredentials?: boolean;
 }
 
 /** A body that cannot be frozen as exact bytes (cyclic, a function, a BigInt…). */
@@ -76,6 +79,7 @@ export function freezeRequest(call: RequestToFreeze, credential: CredentialRef):
     query: Object.entries(call.query).map(([key, value]) => [key, String(value)]),
     ...(body ? { body } : {}),
     credential: { ...credential },
+    ...(call.returnsCredentials ? { returnsCredentials: true as const } : {}),
   };
 }
 

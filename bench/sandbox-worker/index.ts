@@ -141,6 +141,7 @@ export class SandboxBench extends DurableObject<SandboxBenchEnv> {
       catalog: catalogLookup,
       store: new ApprovalStore(this.ctx.storage.sql),
       credential,
+      deliverCredentials: async () => undefined,
       db: this.env.DB,
       chatId: BENCH_CHAT_ID,
       requesterId: BENCH_REQUESTER_ID,

@@ -52,6 +52,11 @@ export function createCodeModeFeature(codeModeFor: (chatId: number) => CodeModeS
         answer = await service.undo.confirm(button.id, tapper);
         if (answer.continue && ctx.callbackQuery.message) await ctx.editMessageReplyMarkup({ reply_markup: { inline_keyboard: [] } }).catch(() => undefined);
         break;
+      case "dl":
+        // Only the person the credentials were shown to may delete them (in a private chat, that is everyone there).
+        await ctx.deleteMessage().catch(() => undefined);
+        answer = { text: "Deleted." };
+        break;
       case "uk":
         answer = { text: "Kept: nothing was undone." };
         if (ctx.callbackQuery.message) await ctx.editMessageReplyMarkup({ reply_markup: { inline_keyboard: [] } }).catch(() => undefined);

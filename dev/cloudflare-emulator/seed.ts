@@ -16,6 +16,9 @@ export const DEMO_LIMITED_TOKEN = "demo_cf_token_limited_00000000000000000c";
 export const DEMO_ACCOUNT_ID = "d3b07384d113edec49eaa6238ad5ff00";
 /** The demo user's email. */
 export const DEMO_USER_EMAIL = "dana@demo-shop.dev";
+/** The demo account's Cloudflare Tunnel and the (fake) token that runs it: a credential the bot must only show privately. */
+export const DEMO_TUNNEL = { id: "c1744f8b-faa1-48a4-9e5c-02ac921467fa", name: "shop-office", token: "eyJhIjoiZGVtby10dW5uZWwtdG9rZW4tbm90LXJlYWwifQ" } as const;
+
 /** Zone ids of the demo account. */
 export const DEMO_ZONES = { exampleCom: "023e105f4ecef8ad9ca31a8372d0c353", demoShopDev: "9a7806061c88ada191ed06f989cc3dac" } as const;
 
@@ -63,6 +66,8 @@ export interface EmulatorState {
   subdomains: Map<string, string>;
   /** Queues by queue_id. */
   queues: Map<string, { accountId: string; row: Record<string, unknown> }>;
+  /** Cloudflare Tunnels by id, with the token that runs each (a credential). */
+  tunnels: Map<string, { accountId: string; row: Record<string, unknown>; token: string }>;
 }
 
 const T0 = "2024-03-04T09:15:27.448000Z";
@@ -110,6 +115,9 @@ export function seedState(): EmulatorState {
       row: { queue_id: "a4c1e9b2d7f04e3a9c8b7a6f5e4d3c2b", queue_name: "order-events", created_on: T0, modified_on: T1,
         producers: [{ type: "worker", script: "shop-api" }], producers_total_count: 1, consumers: [], consumers_total_count: 0,
         settings: { delivery_delay: 0, delivery_paused: false, message_retention_period: 345600 } } }]]),
+    tunnels: new Map([[DEMO_TUNNEL.id, { accountId: DEMO_ACCOUNT_ID, token: DEMO_TUNNEL.token,
+      row: { id: DEMO_TUNNEL.id, account_tag: DEMO_ACCOUNT_ID, name: DEMO_TUNNEL.name, status: "healthy", tun_type: "cfd_tunnel",
+        created_at: T0, deleted_at: null, remote_config: true, connections: [], conns_active_at: T1, conns_inactive_at: null } }]]),
   };
 }
 

@@ -7,6 +7,8 @@
  * - `cloudflare.read({ op, params, query })`: runs a read at once;
  * - `cloudflare.write({ op, params, query, body })`: pauses for an approval tap (`requiresApproval`);
  *   after the tap the write gate (./write-gate.ts) sends the request stored on the card, once.
+ * - `cloudflare.reveal({ op, params, query })`: a read whose answer holds credentials; it asks
+ *   first like a write, and the answer goes to the requester privately, never to the snippet.
  * Whether a call pauses is static per method (codemode decides before our code sees the call), so
  * reads and writes are separate methods, and each refuses the other's operations host-side. The
  * API token is used here, on the host; the sandbox never sees it. Every call is written to the
@@ -14,6 +16,7 @@
  * would read the snippet-writable log): it is done by the run's owner from the gate's record.
  */
 import { CodemodeConnector, type ConnectorTools } from "@cloudflare/codemode";
+import { accessOf, isCredentialRead } from "../../../approvals/access.ts";
 import { auditCallFinished, auditCallStarted } from "../../../approvals/audit.ts";
 import { CloudflareApiError } from "../api/index.ts";
 import { CallArgumentError, multipartBody, resolveCall, type ResolvedCall } from "./resolve-call.ts";
@@ -25,7 +28,7 @@ export interface CloudflareConnectorDeps extends WriteGateDeps {
   requesterId: number;
 }
 
-const INSTRUCTIONS = "The whole Cloudflare REST API. Find operations with cloudflare.search, read their parameters with cloudflare.describe, then cloudflare.read (GET and other reads, runs at once) or cloudflare.write (anything that changes the account, waits for the user's approval). Pass one object: { op, params, query, body }; op is an operation id or \"METHOD /path\". account_id is filled in when the token reaches one account.";
+const INSTRUCTIONS = "The whole Cloudflare REST API. Find operations with cloudflare.search, read their parameters with cloudflare.describe, then cloudflare.read (GET and other reads, runs at once) or cloudflare.write (anything that changes the account, waits for the user's approval); cloudflare.reveal for reads that return credentials. Pass one object: { op, params, query, body }; op is an operation id or \"METHOD /path\". account_id is filled in when the token reaches one account.";
 
 /** The Cloudflare API as a codemode connector. */
 export class CloudflareConnector extends CodemodeConnector<Env> {
@@ -78,6 +81,12 @@ export class CloudflareConnector extends CodemodeConnector<Env> {
         requiresApproval: true,
         execute: async (args, ctx) => sendApprovedWrite(this.deps, ctx?.executionId ?? "unknown", args),
       },
+      reveal: {
+        description: "Run a read whose answer holds credentials (a tunnel token…), after the user approves: reveal({ op, params?, query? }). The user gets it privately; the snippet gets a placeholder.",
+        inputSchema: callSchema,
+        requiresApproval: true,
+        execute: async (args, ctx) => sendApprovedWrite(this.deps, ctx?.executionId ?? "unknown", args),
+      },
     };
   }
 
@@ -85,8 +94,12 @@ export class CloudflareConnector extends CodemodeConnector<Env> {
   private async read(args: unknown, executionId: string): Promise<unknown> {
     const call = await resolveCall(this.deps.catalog, args, await this.deps.defaults().catch(() => ({})));
     const { operation } = call;
-    if (operation.access !== "read") {
-      throw new CallArgumentError(`${operation.id} (${operation.method} ${operation.path}) changes the account; use cloudflare.write, which asks the user first`);
+    if (accessOf(operation, { query: call.query, body: call.body }) !== "read") {
+      const why = operation.access === "read" ? " with these parameters" : "";
+      throw new CallArgumentError(`${operation.id} (${operation.method} ${operation.path}) changes the account${why}; use cloudflare.write, which asks the user first`);
+    }
+    if (isCredentialRead(operation)) {
+      throw new CallArgumentError(`${operation.id} (${operation.method} ${operation.path}) returns credentials; use cloudflare.reveal, which asks the user first and shows them the result privately`);
     }
     const auditId = await auditCallStarted(this.deps.db, {
       executionId, chatId: this.deps.chatId, operation: operation.id, method: operation.method, path: call.path,

@@ -6,7 +6,11 @@
  * (their token, their audit identity); the facet and its durable log are the same for the chat.
  */
 import { createCodemodeRuntime, truncateResult, type CodemodeRuntimeHandle } from "@cloudflare/codemode";
-import type { Api } from "grammy";
+import { FormattedString as F, fmt } from "@grammyjs/parse-mode";
+import { InputFile, type Api } from "grammy";
+import type { Approval } from "../../../approvals/approval-store.ts";
+import { buttonData } from "../../../approvals/callback-data.ts";
+import { requestLine } from "../../../approvals/stored-request.ts";
 import { ApprovalFlow } from "../../../approvals/approval-flow.ts";
 import { ApprovalStore } from "../../../approvals/approval-store.ts";
 import { UndoFlow } from "../../../approvals/undo-flow.ts";
@@ -85,12 +89,30 @@ export class CodeModeService {
       catalog: catalogLookup,
       store: this.store,
       credential: () => this.credentialFor(requesterId),
+      deliverCredentials: (approval, result) => this.deliverCredentials(approval, result),
       db: env.DB,
       chatId: this.host.chatId,
       requesterId,
       defaults: () => this.defaultsFor(requesterId),
     });
     return createCodemodeRuntime({ ctx, executor: this.executor, connectors: [connector], transformResult: (result) => truncateResult(result) });
+  }
+
+  /**
+   * Shows an answer that holds credentials to the requester, in this (private) chat, once, with a
+   * button that deletes the message. Nothing of it is stored; the snippet got a placeholder.
+   */
+  private async deliverCredentials(approval: Approval, result: unknown): Promise<void> {
+    if (this.host.chatId < 0) throw new UserFacingError("Credentials are never shown in a group.");
+    const text = typeof result === "string" ? result : JSON.stringify(result, null, 2);
+    const header = `🔑 ${approval.request.operationId} (${requestLine(approval.request)}): this message holds credentials. Copy what you need, then delete it.`;
+    const keyboard = { inline_keyboard: [[{ text: "🗑 Delete this message", callback_data: buttonData("dl", approval.id) }]] };
+    if (text.length > 3000) {
+      await this.host.api.sendDocument(this.host.chatId, new InputFile(new TextEncoder().encode(text), "credentials.json"), { caption: header, reply_markup: keyboard });
+      return;
+    }
+    const message = fmt`${F.bold(header)}\n${F.pre(text, "json")}`;
+    await this.host.api.sendMessage(this.host.chatId, message.text, { entities: message.entities, reply_markup: keyboard, link_preview_options: { is_disabled: true } });
   }
 
   /** The credential a requester's calls go out with: their connected token (/connect) when they have one, else the deployment's. */

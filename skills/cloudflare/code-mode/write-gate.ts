@@ -12,6 +12,7 @@
  * - What the API returned is recorded host-side with the card, with the request that would undo
  *   it; Undo reads only that record.
  */
+import { accessOf, isCredentialRead, returnsCredentials } from "../../../approvals/access.ts";
 import { auditCallFinished } from "../../../approvals/audit.ts";
 import type { Approval, ApprovalStore } from "../../../approvals/approval-store.ts";
 import { freezeRequest, requestDifference, RequestShapeError, type CredentialRef, type StoredRequest } from "../../../approvals/stored-request.ts";
@@ -33,22 +34,37 @@ export interface WriteGateDeps {
   /** Values for path parameters a snippet left out (the only account's id). */
   defaults: () => Promise<Record<string, string>>;
   credential: () => Promise<Credential>;
+  /** Shows a response that carries credentials to the requester privately; the snippet gets a placeholder instead. */
+  deliverCredentials: (approval: Approval, result: unknown) => Promise<void>;
 }
+
+/** What a call is, for the gate and its card. */
+export interface PreparedRequest {
+  request: StoredRequest;
+  /** `read` or `write` for this concrete call (a read can become a write through a parameter). */
+  access: "read" | "write";
+  /** A read whose response carries credentials: it asks first (`cloudflare.reveal`). */
+  credentialRead: boolean;
+}
+
+/** What the snippet (and so the model) gets instead of a response that carries credentials. */
+export const CREDENTIALS_PLACEHOLDER = "[credentials: shown to the requester in a private message, not to this snippet]";
 
 /** A write the gate would not send; its message goes back to the snippet and says why. */
 export class WriteRefusedError extends Error {
   override readonly name = "WriteRefusedError";
 }
 
-/** Freezes a snippet's call arguments into the request its card would show, with whether the operation reads or writes. */
-export async function requestFor(deps: Pick<WriteGateDeps, "catalog" | "defaults">, args: unknown, credential: CredentialRef): Promise<{ request: StoredRequest; access: "read" | "write" }> {
+/** Freezes a snippet's call arguments into the request its card would show, with whether this call reads or writes. */
+export async function requestFor(deps: Pick<WriteGateDeps, "catalog" | "defaults">, args: unknown, credential: CredentialRef): Promise<PreparedRequest> {
   const call = await resolveCall(deps.catalog, args, await deps.defaults().catch(() => ({})));
   const { operation } = call;
   const request = freezeRequest({
     operationId: operation.id, summary: operation.summary, method: operation.method, template: operation.path, path: call.path,
     pathParams: call.pathParams, query: call.query, body: call.body, ...(operation.bodyEncoding ? { bodyEncoding: operation.bodyEncoding } : {}),
+    returnsCredentials: returnsCredentials(operation),
   }, credential);
-  return { request, access: operation.access };
+  return { request, access: accessOf(operation, { query: call.query, body: call.body }), credentialRead: isCredentialRead(operation) };
 }
 
 /** Runs an approved write of `executionId`: sends the stored request its card showed, once, and records what came back. */
@@ -80,9 +96,12 @@ async function send(deps: WriteGateDeps, client: CloudflareClient, approval: App
     const response = await client.request(toClientRequest(request));
     const result = response.kind !== "json" ? response : response.resultInfo ? { result: response.result, result_info: response.resultInfo } : response.result;
     const undo = response.kind === "json" ? undoFor(request, response.result) : undefined;
-    deps.store.finishDispatch(approval.id, { ok: true, httpStatus: response.status, response: result, undo });
+    // A secret is never kept in the record, never handed to the snippet (nor so to the model): the requester sees it privately.
+    const kept = request.returnsCredentials ? CREDENTIALS_PLACEHOLDER : result;
+    deps.store.finishDispatch(approval.id, { ok: true, httpStatus: response.status, response: kept, undo });
     await auditCallFinished(deps.db, approval.auditCallId, { ok: true, httpStatus: response.status });
-    return result;
+    if (request.returnsCredentials) await deps.deliverCredentials(approval, result);
+    return kept;
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
     const httpStatus = error instanceof CloudflareApiError ? error.status : undefined;
