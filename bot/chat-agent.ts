@@ -14,7 +14,7 @@ import { CodeModeService } from "../skills/cloudflare/code-mode/code-mode-servic
 import { createBot } from "./create-bot.ts";
 import { requireConfig, type Config } from "./config.ts";
 import { describeError } from "./errors.ts";
-import { Inbox, backoffDelay, type InboxState } from "./inbox/inbox.ts";
+import { Inbox, backoffDelay, type InboxItem, type InboxState } from "./inbox/inbox.ts";
 import { recordProcessedUpdate } from "./inbox/processed-updates.ts";
 
 /** What `enqueue` reports back to the webhook. */
@@ -123,39 +123,94 @@ export class ChatAgent extends DurableObject<Env> {
 
   private async drain(): Promise<void> {
     for (let head = this.inbox.head(); head; head = this.inbox.head()) {
-      const now = Date.now();
-      if (head.nextAttemptAt > now) {
+      if (head.startedAt !== null) {
+        if (await this.settleInterrupted(head)) continue;
+        return;
+      }
+      if (head.nextAttemptAt > Date.now()) {
         await this.ctx.storage.setAlarm(head.nextAttemptAt);
         this.alarmAt = head.nextAttemptAt;
         return;
       }
-      const attempts = this.inbox.beginAttempt(head.updateId);
-      const update = JSON.parse(head.payload) as Update;
-      const started = Date.now();
-      try {
-        await this.getBot().handleUpdate(update);
-        this.inbox.finish(head.updateId, Date.now());
-        this.log("update_done", update, { attempts, ms: Date.now() - started });
-        // D1 keeps the updates operations care about: retried and failed ones (not one write per message).
-        if (attempts > 1) await recordProcessedUpdate(this.env.DB, update, "done", attempts, head.receivedAt, null);
-      } catch (error) {
-        const reason = describeError(error);
-        if (attempts >= this.config.INBOX_MAX_ATTEMPTS) {
-          this.inbox.fail(head.updateId, Date.now(), reason);
-          this.log("update_failed", update, { attempts, error: reason });
-          await recordProcessedUpdate(this.env.DB, update, "failed", attempts, head.receivedAt, reason);
-          await this.tellGaveUp(update, attempts);
-        } else {
-          const at = Date.now() + backoffDelay(attempts, this.config.INBOX_RETRY_BASE_MS);
-          this.inbox.retryLater(head.updateId, at, reason);
-          this.log("update_retry", update, { attempts, error: reason, retryInMs: at - Date.now() });
-          await this.ctx.storage.setAlarm(at);
-          this.alarmAt = at;
-          return;
-        }
-      }
+      if (!(await this.attempt(head))) return;
     }
+    await this.clearRetryAlarm();
     this.inbox.prune(Date.now());
+  }
+
+  /** Runs the head update once; false when it failed and waits for a retry (the drain stops there). */
+  private async attempt(head: InboxItem): Promise<boolean> {
+    const update = JSON.parse(head.payload) as Update;
+    const attempts = await this.beginAttempt(head);
+    const started = Date.now();
+    try {
+      await this.getBot().handleUpdate(update);
+      this.inbox.finish(head.updateId, Date.now());
+      this.log("update_done", update, { attempts, ms: Date.now() - started });
+      // D1 keeps the updates operations care about: retried and failed ones (not one write per message).
+      if (attempts > 1) await recordProcessedUpdate(this.env.DB, update, "done", attempts, head.receivedAt, null);
+      return true;
+    } catch (error) {
+      return this.afterFailure(head, update, attempts, describeError(error), false);
+    }
+  }
+
+  /**
+   * Counts the attempt, marks it running and arms an alarm, all on disk before the handler runs:
+   * if the attempt dies without reaching a catch (the process crashes, the object is reset), the
+   * next wake-up finds the mark and counts the attempt as failed instead of running it blindly.
+   */
+  private async beginAttempt(head: InboxItem): Promise<number> {
+    const now = Date.now();
+    const attempts = this.inbox.beginAttempt(head.updateId, now);
+    // The interrupted alarm is no guarantee of a wake-up (the platform retries a failed alarm a
+    // few times at its own pace; a test runner may have deleted it), so this attempt arms its own.
+    await this.wakeBy(now + backoffDelay(attempts, this.config.INBOX_RETRY_BASE_MS));
+    // SQLite writes commit on the next turn of the event loop, not at once: a crash in the
+    // handler's first synchronous stretch would lose them. sync() resolves once they are on disk.
+    await this.ctx.storage.sync();
+    return attempts;
+  }
+
+  /** Handles a head whose last attempt never reported back; true when it was given up on. */
+  private async settleInterrupted(head: InboxItem): Promise<boolean> {
+    const update = JSON.parse(head.payload) as Update;
+    const reason = `attempt ${head.attempts} never finished (the process crashed or the object was reset)`;
+    return this.afterFailure(head, update, head.attempts, reason, true);
+  }
+
+  /**
+   * Gives up on an update that used its attempts, or schedules its next attempt after a backoff
+   * counted from now: a crash can outlast the backoff, and the pause after a restart is when
+   * other chats get served. Returns true when the queue may move on.
+   */
+  private async afterFailure(head: InboxItem, update: Update, attempts: number, reason: string, crashed: boolean): Promise<boolean> {
+    if (attempts >= this.config.INBOX_MAX_ATTEMPTS) {
+      await this.giveUp(head, update, attempts, reason, crashed);
+      return true;
+    }
+    const at = Date.now() + backoffDelay(attempts, this.config.INBOX_RETRY_BASE_MS);
+    this.inbox.retryLater(head.updateId, at, reason);
+    this.log(crashed ? "update_interrupted" : "update_retry", update, { attempts, error: reason, retryInMs: at - Date.now() });
+    await this.ctx.storage.setAlarm(at);
+    this.alarmAt = at;
+    return false;
+  }
+
+  /** Drops the retry alarm once the inbox is empty, so a finished drain costs no extra wake-up. */
+  private async clearRetryAlarm(): Promise<void> {
+    if (this.alarmAt === null || this.alarmAt === undefined) return;
+    await this.ctx.storage.deleteAlarm();
+    // alarm() re-arms the next approval expiry right after, whoever had asked for an earlier wake-up.
+    this.alarmAt = null;
+  }
+
+  /** Marks an update failed, records it in D1 and tells the sender. */
+  private async giveUp(head: InboxItem, update: Update, attempts: number, reason: string, crashed: boolean): Promise<void> {
+    this.inbox.fail(head.updateId, Date.now(), reason);
+    this.log("update_failed", update, { attempts, crashed, error: reason });
+    await recordProcessedUpdate(this.env.DB, update, "failed", attempts, head.receivedAt, reason);
+    await this.tellGaveUp(update, attempts, crashed);
   }
 
   private getBot(): Bot<Context> {
@@ -164,15 +219,14 @@ export class ChatAgent extends DurableObject<Env> {
   }
 
   /** Tells the person their message could not be handled, so nothing is dropped silently. */
-  private async tellGaveUp(update: Update, attempts: number): Promise<void> {
+  private async tellGaveUp(update: Update, attempts: number, crashed: boolean): Promise<void> {
     const chatId = update.message?.chat.id ?? update.callback_query?.message?.chat.id;
     if (chatId === undefined) return;
     try {
       if (update.callback_query) {
         await this.getBot().api.answerCallbackQuery(update.callback_query.id, { text: "That tap could not be processed; please try again.", show_alert: true }).catch(() => undefined);
       }
-      await this.getBot().api.sendMessage(chatId,
-        `⚠️ I could not process your ${update.callback_query ? "button tap" : "message"} after ${attempts} attempts, so I stopped trying. Please send it again; if it keeps failing, the bot's logs (wrangler tail) say why.`,
+      await this.getBot().api.sendMessage(chatId, gaveUpText(update.callback_query ? "button tap" : "message", attempts, crashed),
         update.message ? { reply_parameters: { message_id: update.message.message_id, allow_sending_without_reply: true } } : {});
     } catch (error) {
       this.log("give_up_notice_failed", update, { error: describeError(error) });
@@ -185,4 +239,14 @@ export class ChatAgent extends DurableObject<Env> {
     const line = JSON.stringify({ level: event === "update_done" ? "info" : "warn", event, update_id: update.update_id, chat_id: chatId, user_id: userId, ...fields });
     if (event === "update_done") console.log(line); else console.warn(line);
   }
+}
+
+/** The give-up notice: what happened, and what the person can do about it. */
+function gaveUpText(what: "message" | "button tap", attempts: number, crashed: boolean): string {
+  if (!crashed) {
+    return `⚠️ I could not process your ${what} after ${attempts} attempts, so I stopped trying. Please send it again; if it keeps failing, the bot's logs (wrangler tail) say why.`;
+  }
+  return `⚠️ I gave up on your ${what} after ${attempts} attempts: the bot crashed while handling it and never finished, so I dropped it and went on with the rest of the chat. `
+    + "If it ran code, the code most likely used too much memory or CPU: try a smaller version (for example one page of results at a time). "
+    + "Otherwise send it again later; the bot's logs (wrangler tail) show what happened.";
 }

@@ -11,8 +11,11 @@
  * - Updates run strictly in `update_id` order. A failing head is retried with exponential
  *   backoff and blocks the ones behind it (a chat's messages depend on each other: "create X",
  *   then "now delete it"); after `maxAttempts` it is marked `failed` and the queue moves on.
- * - The attempt counter is written before an attempt starts, so an attempt cut short by eviction
- *   still counts, and a poison update cannot loop forever.
+ * - An attempt is counted, and marked as running (`started_at`), before it starts; the caller
+ *   makes that durable before running the handler. Every way an attempt ends clears the mark, so
+ *   a head still marked when the queue is next worked through is an attempt that died without
+ *   reaching any catch (the process crashed, the object was reset): it counts like a failure and
+ *   waits out its backoff from the moment it is noticed, and a poison update cannot loop forever.
  *
  * Storage: table `inbox` (one row per update) and `inbox_meta` (key/value: `pruned_below`).
  */
@@ -32,6 +35,8 @@ export interface InboxItem {
   nextAttemptAt: number;
   receivedAt: number;
   lastError: string | null;
+  /** When its current attempt began; set only while one runs, or after one died unseen. */
+  startedAt: number | null;
 }
 
 /** How long finished rows are kept for dedupe before pruning (Telegram stops re-delivering after 24 h). */
@@ -51,8 +56,13 @@ export class Inbox {
       next_attempt_at INTEGER NOT NULL,
       received_at INTEGER NOT NULL,
       finished_at INTEGER,
-      last_error TEXT
+      last_error TEXT,
+      started_at INTEGER
     )`);
+    // Inboxes created before attempts were marked as running lack the column.
+    if (!sql.exec<{ name: string }>("PRAGMA table_info(inbox)").toArray().some((column) => column.name === "started_at")) {
+      sql.exec("ALTER TABLE inbox ADD COLUMN started_at INTEGER");
+    }
     sql.exec("CREATE INDEX IF NOT EXISTS inbox_state ON inbox (state, update_id)");
     sql.exec("CREATE TABLE IF NOT EXISTS inbox_meta (key TEXT PRIMARY KEY, value INTEGER NOT NULL)");
   }
@@ -71,20 +81,20 @@ export class Inbox {
   /** The oldest queued update, if any. */
   head(): InboxItem | undefined {
     const row = this.sql
-      .exec<{ update_id: number; payload: string; state: InboxState; attempts: number; next_attempt_at: number; received_at: number; last_error: string | null }>(
-        "SELECT update_id, payload, state, attempts, next_attempt_at, received_at, last_error FROM inbox WHERE state = 'queued' ORDER BY update_id LIMIT 1",
+      .exec<{ update_id: number; payload: string; state: InboxState; attempts: number; next_attempt_at: number; received_at: number; last_error: string | null; started_at: number | null }>(
+        "SELECT update_id, payload, state, attempts, next_attempt_at, received_at, last_error, started_at FROM inbox WHERE state = 'queued' ORDER BY update_id LIMIT 1",
       )
       .toArray()[0];
     return row && {
       updateId: row.update_id, payload: row.payload, state: row.state, attempts: row.attempts,
-      nextAttemptAt: row.next_attempt_at, receivedAt: row.received_at, lastError: row.last_error,
+      nextAttemptAt: row.next_attempt_at, receivedAt: row.received_at, lastError: row.last_error, startedAt: row.started_at,
     };
   }
 
-  /** Counts an attempt before it starts. */
-  beginAttempt(updateId: number): number {
+  /** Counts an attempt and marks it running, before it starts; returns its number (from 1). */
+  beginAttempt(updateId: number, now: number): number {
     const row = this.sql.exec<{ attempts: number }>(
-      "UPDATE inbox SET attempts = attempts + 1 WHERE update_id = ? RETURNING attempts", updateId,
+      "UPDATE inbox SET attempts = attempts + 1, started_at = ? WHERE update_id = ? RETURNING attempts", now, updateId,
     ).one();
     return row.attempts;
   }
@@ -93,17 +103,17 @@ export class Inbox {
   finish(updateId: number, now: number): void {
     // The payload is dropped once handled: dedupe needs only the id, and an update may carry a
     // secret the person pasted (a /connect token), which must not linger in plain text.
-    this.sql.exec("UPDATE inbox SET state = 'done', payload = '', finished_at = ?, last_error = NULL WHERE update_id = ?", now, updateId);
+    this.sql.exec("UPDATE inbox SET state = 'done', payload = '', finished_at = ?, last_error = NULL, started_at = NULL WHERE update_id = ?", now, updateId);
   }
 
   /** Schedules another attempt. */
   retryLater(updateId: number, at: number, error: string): void {
-    this.sql.exec("UPDATE inbox SET next_attempt_at = ?, last_error = ? WHERE update_id = ?", at, error, updateId);
+    this.sql.exec("UPDATE inbox SET next_attempt_at = ?, last_error = ?, started_at = NULL WHERE update_id = ?", at, error, updateId);
   }
 
   /** Gives up on an update. */
   fail(updateId: number, now: number, error: string): void {
-    this.sql.exec("UPDATE inbox SET state = 'failed', payload = '', finished_at = ?, last_error = ? WHERE update_id = ?", now, error, updateId);
+    this.sql.exec("UPDATE inbox SET state = 'failed', payload = '', finished_at = ?, last_error = ?, started_at = NULL WHERE update_id = ?", now, error, updateId);
   }
 
   /** Number of updates per state (for status and tests). */

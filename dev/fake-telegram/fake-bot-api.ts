@@ -8,8 +8,9 @@
  * and the web chat can read what the bot said.
  *
  * Control endpoints under `/__fake/` (not part of Telegram) let a test or the playground read
- * the recorded calls, inject failures, and reset state. The class itself is runtime-neutral
- * (only `Request`/`Response`), so the same code runs in Node (`server.ts`) and anywhere else.
+ * the recorded calls, inject failures and held (slow) answers, and reset state. The class itself
+ * is runtime-neutral (only `Request`/`Response`), so the same code runs in Node (`server.ts`) and
+ * anywhere else.
  */
 import { readParams } from "./read-params.ts";
 
@@ -27,16 +28,28 @@ export interface RecordedCall {
   at: number;
 }
 
-/** A failure to inject: the next `times` calls of `method` (optionally for one chat, or one button tap) fail. */
+/** A fault to inject: the next `times` calls of `method` (optionally for one chat, or one button tap) fail, or are held first. */
 export interface Fault {
   method: string;
   chat_id?: number;
   /** Only answers to this callback query (they carry no chat id). */
   callback_query_id?: string;
   times: number;
-  error_code: number;
-  description: string;
+  /** The error to answer with; omit it (and `description`) to only hold the call, then answer it normally. */
+  error_code?: number;
+  description?: string;
   retry_after?: number;
+  /** Holds the call this long before answering; the hold ends early when the caller goes away. */
+  delay_ms?: number;
+}
+
+/** A call that arrived while a `delay_ms` fault held it (so a test can act while the bot is blocked on it). */
+export interface HeldCall {
+  method: string;
+  params: Record<string, unknown>;
+  at: number;
+  /** How the hold ended: still waiting, answered after the delay, or the caller went away first. */
+  state: "holding" | "answered" | "abandoned";
 }
 
 /** A message the fake remembers, as Telegram would return it. */
@@ -68,6 +81,8 @@ const MAX_TEXT = 4096;
 export class FakeBotApi {
   readonly calls: RecordedCall[] = [];
   readonly messages = new Map<string, StoredMessage>();
+  /** Calls held by a `delay_ms` fault, in arrival order. */
+  readonly held: HeldCall[] = [];
   private readonly nextMessageId = new Map<number, number>();
   private faults: Fault[] = [];
   private webhook: { url: string; secret_token?: string; allowed_updates?: string[] } | undefined;
@@ -93,16 +108,24 @@ export class FakeBotApi {
       return json({ ok: false, error_code: 401, description: "Unauthorized" }, 401);
     }
     const params = await readParams(request, url);
-    const answer = this.call(token, method, params);
+    const fault = this.takeFault(method, params);
+    if (fault?.delay_ms !== undefined && !(await this.hold(method, params, fault.delay_ms, request.signal))) {
+      // Nobody is listening any more; like Telegram, the call is not answered (and not recorded as answered).
+      return json({ ok: false, error_code: 499, description: "client went away" }, 499);
+    }
+    const answer = this.answer(token, method, params, fault);
     const status = answer.ok ? 200 : answer.error_code;
     return json(answer, status);
   }
 
   /** Runs one Bot API method against the model and records it. */
   call(token: string, method: string, params: Record<string, unknown>): ApiResult {
-    const fault = this.takeFault(method, params);
-    const answer: ApiResult = fault
-      ? { ok: false, error_code: fault.error_code, description: fault.description,
+    return this.answer(token, method, params, this.takeFault(method, params));
+  }
+
+  private answer(token: string, method: string, params: Record<string, unknown>, fault: Fault | undefined): ApiResult {
+    const answer: ApiResult = fault?.error_code !== undefined
+      ? { ok: false, error_code: fault.error_code, description: fault.description ?? "injected failure",
           ...(fault.retry_after !== undefined ? { parameters: { retry_after: fault.retry_after } } : {}) }
       : this.apply(method, params);
     const call: RecordedCall = {
@@ -123,6 +146,7 @@ export class FakeBotApi {
   /** Forgets calls, messages and faults. */
   reset(): void {
     this.calls.length = 0;
+    this.held.length = 0;
     this.messages.clear();
     this.nextMessageId.clear();
     this.faults = [];
@@ -133,6 +157,22 @@ export class FakeBotApi {
     const next = (this.nextMessageId.get(chatId) ?? 0) + 1;
     this.nextMessageId.set(chatId, next);
     return next;
+  }
+
+  /** Waits out a hold; false when the caller went away first. */
+  private async hold(method: string, params: Record<string, unknown>, ms: number, signal: AbortSignal): Promise<boolean> {
+    const held: HeldCall = { method, params, at: Date.now(), state: "holding" };
+    this.held.push(held);
+    const answered = await new Promise<boolean>((resolve) => {
+      if (signal.aborted) return resolve(false);
+      const timer = setTimeout(() => resolve(true), ms);
+      signal.addEventListener("abort", () => {
+        clearTimeout(timer);
+        resolve(false);
+      }, { once: true });
+    });
+    held.state = answered ? "answered" : "abandoned";
+    return answered;
   }
 
   private takeFault(method: string, params: Record<string, unknown>): Fault | undefined {
@@ -274,6 +314,10 @@ export class FakeBotApi {
         && (chat === null || String(c.params.chat_id) === chat)
         && (method === null || c.method === method));
       return json({ calls });
+    }
+    if (route === "held" && request.method === "GET") {
+      const chat = url.searchParams.get("chat_id");
+      return json({ held: this.held.filter((h) => chat === null || String(h.params.chat_id) === chat) });
     }
     if (route === "faults" && request.method === "POST") {
       const fault = (await request.json()) as Fault;

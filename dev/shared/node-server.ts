@@ -54,12 +54,20 @@ async function respond(
       if (typeof value === "string") headers.set(key, value);
       else if (Array.isArray(value)) for (const v of value) headers.append(key, v);
     }
+    // The handler's request.signal fires when the client goes away before the answer is sent,
+    // so a fake that holds a call open (fault injection) stops waiting for nobody.
+    const gone = new AbortController();
+    res.once("close", () => {
+      if (!res.writableFinished) gone.abort();
+    });
     const request = new Request(`http://${req.headers.host ?? host}${req.url ?? "/"}`, {
       method: req.method ?? "GET",
       headers,
+      signal: gone.signal,
       ...(body && req.method !== "GET" && req.method !== "HEAD" ? { body } : {}),
     });
     const response = await handle(request);
+    if (gone.signal.aborted) return;
     res.writeHead(response.status, Object.fromEntries(response.headers));
     res.end(Buffer.from(await response.arrayBuffer()));
   } catch (error) {

@@ -1,5 +1,6 @@
 /** Helpers for Code Mode tests: find approval cards and buttons in the recorded Bot API calls. */
 import { inject } from "vitest";
+import type { ButtonVerb } from "../../approvals/callback-data.ts";
 import type { RecordedCall } from "../../dev/fake-telegram/fake-bot-api.ts";
 import { emulatorControl } from "../../dev/cloudflare-emulator/control.ts";
 import { DEMO_ACCOUNT_ID } from "../../dev/cloudflare-emulator/seed.ts";
@@ -28,7 +29,7 @@ export function cards(calls: RecordedCall[]) {
 }
 
 /** The callback_data of a card's button with `verb`. */
-export function dataOf(card: { data: string[] }, verb: "ap" | "rj" | "aa" | "un" | "uy" | "uk"): string {
+export function dataOf(card: { data: string[] }, verb: ButtonVerb): string {
   const found = card.data.find((d) => d.startsWith(`${verb}:`));
   if (!found) throw new Error(`no ${verb} button on ${JSON.stringify(card)}`);
   return found;

@@ -4,7 +4,7 @@
  */
 import { env, exports } from "cloudflare:workers";
 import { inject } from "vitest";
-import type { RecordedCall } from "../../dev/fake-telegram/fake-bot-api.ts";
+import type { Fault, HeldCall, RecordedCall } from "../../dev/fake-telegram/fake-bot-api.ts";
 import { TEST_ENV } from "./test-env.ts";
 
 let nextUpdateId = Math.floor(Math.random() * 1e6) * 1000;
@@ -86,9 +86,15 @@ export async function allBotCalls(since = 0): Promise<RecordedCall[]> {
   return ((await response.json()) as { calls: RecordedCall[] }).calls;
 }
 
-/** Makes the fake fail the next `times` calls of `method` for `chatId`. */
-export async function injectFault(fault: { method: string; chat_id?: number; callback_query_id?: string; times: number; error_code: number; description: string; retry_after?: number }): Promise<void> {
+/** Makes the fake fail (or hold, with `delay_ms`) the next `times` calls of `method` for `chatId`. */
+export async function injectFault(fault: Fault): Promise<void> {
   await fetch(fakeUrl("/__fake/faults"), { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(fault) });
+}
+
+/** The calls a `delay_ms` fault held for one chat, in arrival order. */
+export async function heldCalls(chatId: number): Promise<HeldCall[]> {
+  const response = await fetch(fakeUrl(`/__fake/held?chat_id=${chatId}`));
+  return ((await response.json()) as { held: HeldCall[] }).held;
 }
 
 /** Waits until `predicate` holds for the chat's recorded calls, or fails with what was seen. */
