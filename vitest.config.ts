@@ -40,7 +40,7 @@ export default defineConfig(async () => {
             exclude: ["test/node/**", "test/sandbox/**"],
             testTimeout: 20_000,
             hookTimeout: 30_000,
-            deps: { optimizer: { ssr: { enabled: true, include: ["grammy", "@grammyjs/auto-retry", "@grammyjs/parse-mode"] } } },
+            deps: { optimizer: { ssr: { enabled: true, include: ["grammy", "@grammyjs/auto-retry", "@grammyjs/parse-mode", "@grammyjs/commands"] } } },
           },
         },
         {
@@ -51,7 +51,7 @@ export default defineConfig(async () => {
             name: "sandbox",
             include: ["test/sandbox/**/*.test.ts"],
             testTimeout: 20_000,
-            deps: { optimizer: { ssr: { enabled: true, include: ["grammy", "@grammyjs/auto-retry", "@grammyjs/parse-mode"] } } },
+            deps: { optimizer: { ssr: { enabled: true, include: ["grammy", "@grammyjs/auto-retry", "@grammyjs/parse-mode", "@grammyjs/commands"] } } },
           },
         },
         {

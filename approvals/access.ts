@@ -14,10 +14,23 @@
  *
  * Pure and runtime-neutral: no I/O, no Workers or Node APIs.
  */
-import type { Access, OperationDetail, WriteCondition } from "../skills/cloudflare/catalog/types.ts";
+/** Whether a call only reads (runs at once) or may change something (needs an approval tap). */
+export type Access = "read" | "write";
 
-/** The parts of an operation these functions look at (an `OperationDetail` has them all). */
-export type AccessOperation = Pick<OperationDetail, "access" | "sensitive" | "writeWhen">;
+/** A condition under which a read is a write (the catalog's `WriteCondition`, skills/cloudflare/catalog/types.ts). */
+export interface WriteCondition {
+  in: "query" | "body";
+  name: string;
+  values?: readonly string[];
+  unless?: readonly string[];
+}
+
+/** The parts of an operation these functions look at (the catalog's `OperationDetail` has them all). */
+export interface AccessOperation {
+  access: Access;
+  sensitive?: "credentials";
+  writeWhen?: readonly WriteCondition[];
+}
 
 /** The parts of a request that can turn a read into a write (a resolved call has them). */
 export interface AccessRequest {

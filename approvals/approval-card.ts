@@ -9,6 +9,7 @@
 import { FormattedString as F, fmt } from "@grammyjs/parse-mode";
 import type { InlineKeyboardMarkup } from "grammy/types";
 import { buttonData } from "./callback-data.ts";
+import type { Approval } from "./approval-store.ts";
 import type { Risk } from "./policy.ts";
 import { bodyText, requestLine, type StoredRequest } from "./stored-request.ts";
 
@@ -71,6 +72,25 @@ export function cardKeyboard(approvalId: string, risk: Risk = "write"): InlineKe
 /** The card after a decision: the original text plus who decided, when, and what happened. */
 export function decidedCardText(card: CardInput, outcome: string): F {
   return fmt`${cardText(card)}\n\n${F.bold(outcome)}`;
+}
+
+/** The Undo button under a finished run's result. */
+export function undoKeyboard(runId: string): InlineKeyboardMarkup {
+  return { inline_keyboard: [[{ text: "↩️ Undo", callback_data: buttonData("un", runId) }]] };
+}
+
+/** The Undo confirmation: each resource and the exact request that takes it back, newest change first. */
+export function undoConfirmation(runId: string, writes: readonly Approval[]): { text: F; keyboard: InlineKeyboardMarkup } {
+  const list = F.join(writes.map((w) => fmt`• ${w.undo!.label}: ${F.code(`${w.undo!.method} ${w.undo!.path}`)}`), "\n");
+  return {
+    text: fmt`${F.bold("Undo this run?")}\nThese requests will be sent, newest change first:\n${list}`,
+    keyboard: { inline_keyboard: [[{ text: "↩️ Yes, undo", callback_data: buttonData("uy", runId) }, { text: "Keep", callback_data: buttonData("uk", runId) }]] },
+  };
+}
+
+/** The button under a message that shows credentials. */
+export function deleteKeyboard(approvalId: string): InlineKeyboardMarkup {
+  return { inline_keyboard: [[{ text: "🗑 Delete this message", callback_data: buttonData("dl", approvalId) }]] };
 }
 
 /** HH:MM in UTC. */

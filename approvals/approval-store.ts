@@ -10,8 +10,12 @@
  * - A card past `expires_at` can no longer be approved: the tap (or the expiry alarm) moves it to
  *   `expired` and the run is rejected.
  * - "Approve all in this run" is a row in `auto_approve`, scoped to one execution id, so later
- *   writes of that run are approved as they come (each still gets its own row and card).
+ *   non-destructive writes of that run are approved as they come (each still gets its own row and card).
+ * - Each card stores the exact request it shows (`request`), and the dispatch ledger records what
+ *   became of it (`dispatch`, `http_status`, `response`, `undo`), written by the host around the
+ *   call; nothing here is ever read from codemode's execution log, which a snippet can write.
  */
+import { addMissingColumns } from "../core/sql.ts";
 import type { Risk } from "./policy.ts";
 import type { StoredRequest } from "./stored-request.ts";
 import type { UndoCall } from "./undo.ts";
@@ -63,16 +67,6 @@ export interface Approval {
   undoneAt: number | null;
 }
 
-/** Who a run belongs to. */
-export interface RunRecord {
-  runId: string;
-  executionId: string;
-  chatId: number;
-  requesterId: number;
-  requesterName: string;
-  undoneAt?: number | null;
-}
-
 type Row = {
   id: string; execution_id: string; seq: number; run_id: string; audit_call_id: number; chat_id: number; requester_id: number;
   message_id: number | null; state: ApprovalState; created_at: number; expires_at: number; decided_by: number | null;
@@ -107,40 +101,6 @@ export class ApprovalStore {
     sql.exec("CREATE INDEX IF NOT EXISTS approvals_pending ON approvals (state, expires_at)");
     sql.exec("CREATE INDEX IF NOT EXISTS approvals_run ON approvals (run_id, seq)");
     sql.exec("CREATE TABLE IF NOT EXISTS auto_approve (execution_id TEXT PRIMARY KEY, by INTEGER NOT NULL, at INTEGER NOT NULL)");
-    sql.exec(`CREATE TABLE IF NOT EXISTS runs (run_id TEXT PRIMARY KEY, execution_id TEXT UNIQUE, chat_id INTEGER NOT NULL,
-      requester_id INTEGER NOT NULL, requester_name TEXT NOT NULL, created_at INTEGER NOT NULL, undone_at INTEGER)`);
-    sql.exec("CREATE TABLE IF NOT EXISTS undo_buttons (run_id TEXT PRIMARY KEY, message_id INTEGER NOT NULL)");
-  }
-
-  /** Remembers who a run belongs to (our run id ↔ codemode's execution id). */
-  saveRun(run: RunRecord): void {
-    this.sql.exec(
-      `INSERT INTO runs (run_id, execution_id, chat_id, requester_id, requester_name, created_at) VALUES (?, ?, ?, ?, ?, ?)
-       ON CONFLICT (run_id) DO UPDATE SET execution_id = COALESCE(runs.execution_id, excluded.execution_id)`,
-      run.runId, run.executionId, run.chatId, run.requesterId, run.requesterName, Date.now(),
-    );
-  }
-
-  /** A run by our id or codemode's execution id. */
-  run(id: string): RunRecord | undefined {
-    const row = this.sql.exec<{ run_id: string; execution_id: string; chat_id: number; requester_id: number; requester_name: string; undone_at: number | null }>(
-      "SELECT * FROM runs WHERE run_id = ? OR execution_id = ?", id, id).toArray()[0];
-    return row && { runId: row.run_id, executionId: row.execution_id, chatId: row.chat_id, requesterId: row.requester_id, requesterName: row.requester_name, undoneAt: row.undone_at };
-  }
-
-  /** Remembers the message that carries a run's Undo button (to take the button away once used). */
-  setUndoMessage(runId: string, messageId: number): void {
-    this.sql.exec("INSERT OR REPLACE INTO undo_buttons (run_id, message_id) VALUES (?, ?)", runId, messageId);
-  }
-
-  /** The message that carries a run's Undo button, if any. */
-  undoMessage(runId: string): number | undefined {
-    return this.sql.exec<{ message_id: number }>("SELECT message_id FROM undo_buttons WHERE run_id = ?", runId).toArray()[0]?.message_id;
-  }
-
-  /** Marks a run undone; true only for the first caller (an Undo works once). */
-  markUndone(runId: string, now: number): boolean {
-    return this.sql.exec("UPDATE runs SET undone_at = ? WHERE run_id = ? AND undone_at IS NULL", now, runId).rowsWritten > 0;
   }
 
   /** Creates the pending row for a paused action with the request its card shows (or returns the existing one for the same action). */
@@ -264,6 +224,19 @@ export class ApprovalStore {
     return row?.by;
   }
 
+  /** Forgets the cards (and approve-all marks) of executions whose runs were pruned. */
+  forget(executionIds: readonly string[]): void {
+    for (const id of executionIds) {
+      this.sql.exec("DELETE FROM approvals WHERE execution_id = ?", id);
+      this.sql.exec("DELETE FROM auto_approve WHERE execution_id = ?", id);
+    }
+  }
+
+  /** How many cards are kept (for tests and diagnostics). */
+  count(): number {
+    return this.sql.exec<{ n: number }>("SELECT COUNT(*) AS n FROM approvals").one().n;
+  }
+
   private one(query: string, ...bindings: unknown[]): Approval | undefined {
     return this.all(query, ...bindings)[0];
   }
@@ -284,13 +257,6 @@ function fromRow(r: Row): Approval {
   };
 }
 
-/** Adds the columns a table lacks (tables created by an earlier version keep their rows). */
-function addMissingColumns(sql: SqlStorage, table: string, columns: Record<string, string>): void {
-  const have = new Set(sql.exec<{ name: string }>(`PRAGMA table_info(${table})`).toArray().map((c) => c.name));
-  for (const [name, type] of Object.entries(columns)) {
-    if (!have.has(name)) sql.exec(`ALTER TABLE ${table} ADD COLUMN ${name} ${type}`);
-  }
-}
 
 /** 12 random base64url characters: unguessable, and short enough for callback_data. */
 function shortId(): string {

@@ -26,7 +26,7 @@ export interface AuditCall {
 }
 
 /** Records an execution before its code runs; returns our run id. */
-export async function auditExecutionRequested(db: D1Database, row: { chatId: number; userId: number; source: "run" | "snippet" | "model"; code: string }): Promise<string> {
+export async function auditExecutionRequested(db: D1Database, row: { chatId: number; userId: number; source: "run" | "snippet" | "model" | "mcp"; code: string }): Promise<string> {
   const id = `run_${crypto.randomUUID().replace(/-/g, "").slice(0, 16)}`;
   const now = Date.now();
   await db.prepare(

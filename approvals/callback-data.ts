@@ -15,11 +15,18 @@ export type ButtonVerb =
   | "uk" // undo: keep the changes
   | "dl"; // delete the message this button is on (a revealed credential)
 
-const schema = z.string().max(64).regex(/^(ap|rj|aa|un|uy|uk|dl):[A-Za-z0-9_-]{6,48}$/);
+const VERBS = ["ap", "rj", "aa", "un", "uy", "uk", "dl"] as const satisfies readonly ButtonVerb[];
+const ID = "[A-Za-z0-9_-]{6,48}";
+const schema = z.string().max(64).regex(new RegExp(`^(${VERBS.join("|")}):${ID}$`));
 
 /** Builds a button's callback_data. */
 export function buttonData(verb: ButtonVerb, id: string): string {
   return `${verb}:${id}`;
+}
+
+/** Matches the callback_data of the given verbs; `match[1]` is the verb, `match[2]` the id (for grammY's `callbackQuery`). */
+export function buttonPattern(...verbs: ButtonVerb[]): RegExp {
+  return new RegExp(`^(${verbs.join("|")}):(${ID})$`);
 }
 
 /** Parses callback_data; undefined when it is not one of ours. */

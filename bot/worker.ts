@@ -8,12 +8,12 @@
  *
  * `scheduled` (cron, wrangler.toml `[triggers]`): expires stale approvals and prunes old rows (bot/ops/).
  */
-import { readConfig } from "./config.ts";
+import { readConfig } from "../core/config.ts";
 import { runScheduled } from "./ops/scheduled.ts";
 import { handleTelegramWebhook } from "./webhook/telegram-webhook.ts";
 import { VERSION } from "./version.ts";
 
-export { ChatAgent } from "./chat-agent.ts";
+export { ChatHome } from "./chat-home.ts";
 export { CodemodeRuntime } from "@cloudflare/codemode";
 
 export default {

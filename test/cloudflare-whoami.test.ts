@@ -2,13 +2,14 @@
 // a different token or API base for the failure messages (delivered with `handleUpdate`, which is
 // what the chat's Durable Object does with each update).
 import { env } from "cloudflare:workers";
-import { Bot, type Context } from "grammy";
+import { Bot } from "grammy";
 import type { Update } from "grammy/types";
 import { describe, expect, inject, it } from "vitest";
 import { emulatorControl } from "../dev/cloudflare-emulator/control.ts";
 import { DEMO_ACCOUNT_ID, DEMO_API_TOKEN, DEMO_EXPIRED_TOKEN, DEMO_LIMITED_TOKEN, DEMO_USER_EMAIL } from "../dev/cloudflare-emulator/seed.ts";
 import { botInfoFor } from "../bot/bot-info.ts";
-import { requireConfig, type Config } from "../bot/config.ts";
+import { chatContext, type BotContext } from "../bot/context.ts";
+import { requireConfig, type Config } from "../core/config.ts";
 import { createBot } from "../bot/create-bot.ts";
 import { createCloudflareFeature, type CloudflareFeatureOptions } from "../bot/features/cloudflare.ts";
 import { TEST_ENV, USERS } from "./support/test-env.ts";
@@ -30,7 +31,8 @@ async function whoamiWith(overrides: Partial<Config>): Promise<string> {
 /** Same, with just the /cloudflare feature and client options (short timeouts and retries). */
 async function whoamiWithFeature(overrides: Partial<Config>, options: CloudflareFeatureOptions): Promise<string> {
   if (overrides.CLOUDFLARE_API_TOKEN) tokensUsed.add(overrides.CLOUDFLARE_API_TOKEN);
-  const bot = new Bot<Context>(TEST_ENV.TELEGRAM_BOT_TOKEN, { botInfo: botInfoFor(TEST_ENV.TELEGRAM_BOT_TOKEN), client: { apiRoot: config.TELEGRAM_API_ROOT } });
+  const bot = new Bot<BotContext>(TEST_ENV.TELEGRAM_BOT_TOKEN, { botInfo: botInfoFor(TEST_ENV.TELEGRAM_BOT_TOKEN), client: { apiRoot: config.TELEGRAM_API_ROOT } });
+  bot.use(chatContext(() => { throw new Error("the chat's services are not used here"); }));
   bot.use(createCloudflareFeature({ ...config, ...overrides }, options));
   const chatId = freshChatId();
   await bot.handleUpdate(whoamiUpdate(chatId));

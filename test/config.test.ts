@@ -1,7 +1,7 @@
 import { createExecutionContext, waitOnExecutionContext } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import { readConfig } from "../bot/config.ts";
+import { readConfig } from "../core/config.ts";
 import worker from "../bot/worker.ts";
 import { TEST_ENV, USERS } from "./support/test-env.ts";
 import { textUpdate } from "./support/telegram.ts";

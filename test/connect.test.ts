@@ -5,7 +5,7 @@ import { runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import type { Update } from "grammy/types";
 import { afterAll, describe, expect, it } from "vitest";
-import { requireConfig, type Config } from "../bot/config.ts";
+import { requireConfig, type Config } from "../core/config.ts";
 import { createBot } from "../bot/create-bot.ts";
 import { decryptToken, encryptToken, importVaultKey, saveUserToken, TokenVaultError } from "../skills/cloudflare/byok/index.ts";
 import { emulator } from "./support/code-mode.ts";
@@ -43,7 +43,7 @@ async function withConfig(overrides: Partial<Config>, chatId: number, update: un
   const before = sentTexts(await botCalls(chatId)).length;
   await runInDurableObject(chatStub(chatId), async (_instance, state) => {
     const bot = createBot({ ...config, ...overrides }, {
-      codeModeFor: () => { throw new Error("Code Mode is not used here"); }, db: env.DB, env, storage: state.storage,
+      services: () => { throw new Error("the chat's services are not used here"); }, db: env.DB, env, storage: state.storage,
     });
     await bot.handleUpdate(update as Update);
   });

@@ -6,12 +6,13 @@ import { env } from "cloudflare:workers";
 import type { LanguageModel } from "ai";
 import type { Update } from "grammy/types";
 import { afterAll, describe, expect, it } from "vitest";
-import { requireConfig, type Config } from "../bot/config.ts";
+import { requireConfig, type Config } from "../core/config.ts";
 import { createBot } from "../bot/create-bot.ts";
-import { CodeModeAgent } from "../skills/cloudflare/agent/agent.ts";
+import { ModelTurns } from "../skills/cloudflare/agent/model-turns.ts";
 import { availableModels, modelFor } from "../skills/cloudflare/agent/providers.ts";
 import { importVaultKey, llmKeysFor, saveLlmKey } from "../skills/cloudflare/byok/index.ts";
-import type { CodeModeService } from "../skills/cloudflare/code-mode/code-mode-service.ts";
+import type { Runs } from "../skills/cloudflare/code-mode/runs.ts";
+import type { TurnOutput } from "../skills/cloudflare/agent/model-turns.ts";
 import { TEST_ENV, USERS } from "./support/test-env.ts";
 import { allBotCalls, botCalls, chatStub, deliver, freshChatId, sentTexts, textUpdate, waitForCalls, sayAndWait } from "./support/telegram.ts";
 
@@ -52,7 +53,7 @@ async function withConfig(overrides: Partial<Config>, chatId: number, update: un
   const before = sentTexts(await botCalls(chatId)).length;
   await runInDurableObject(chatStub(chatId), async (_instance, state) => {
     const bot = createBot({ ...config, ...overrides }, {
-      codeModeFor: () => { throw new Error("Code Mode is not used here"); }, db: env.DB, env, storage: state.storage,
+      services: () => { throw new Error("the chat's services are not used here"); }, db: env.DB, env, storage: state.storage,
     });
     await bot.handleUpdate(update as Update);
   });
@@ -209,12 +210,12 @@ describe("the agent with a person's stored keys", () => {
     const chatId = freshChatId();
     const other = btoa(String.fromCharCode(...crypto.getRandomValues(new Uint8Array(32))));
     const errors = await runInDurableObject(chatStub(chatId), async (_instance, state) => {
-      const agentWith = (ENCRYPTION_KEY: string | undefined) => new CodeModeAgent({
-        config: { ...config, ENCRYPTION_KEY }, env, api: {} as never, chatId, sql: state.storage.sql, service: {} as CodeModeService,
+      const agentWith = (ENCRYPTION_KEY: string | undefined) => new ModelTurns({
+        config: { ...config, ENCRYPTION_KEY }, env, chatId, sql: state.storage.sql, runs: {} as Runs, output: {} as TurnOutput,
       });
       const requester = { id: VAULT_USER, name: "Tester" };
-      const missing = await agentWith(undefined).ask("list my zones", requester).then(() => "", (e: unknown) => String(e));
-      const changed = await agentWith(other).ask("list my zones", requester).then(() => "", (e: unknown) => String(e));
+      const missing = await agentWith(undefined).ask("list my zones", requester, null).then(() => "", (e: unknown) => String(e));
+      const changed = await agentWith(other).ask("list my zones", requester, null).then(() => "", (e: unknown) => String(e));
       const keys = await agentWith(TEST_ENV.ENCRYPTION_KEY).keysOf(VAULT_USER);
       return { missing, changed, keys };
     });

@@ -5,13 +5,14 @@
  * answered in the chat; nothing here ever shows a token, only a connected token's last 4 characters.
  */
 import { FormattedString as F, fmt, type FormattedString } from "@grammyjs/parse-mode";
-import { Composer, type Context } from "grammy";
+import { Composer } from "grammy";
+import type { BotContext } from "../context.ts";
 import { CloudflareApiError, createCloudflareClient, DEFAULT_TIMEOUT_MS, isWellFormedToken, whoami, type RetryPolicy, type WhoAmI } from "../../skills/cloudflare/api/index.ts";
 import { TokenVaultError, type UserToken } from "../../skills/cloudflare/byok/index.ts";
-import type { Config } from "../config.ts";
-import { sendLong } from "../format/send.ts";
+import type { Config } from "../../core/config.ts";
+import { isoDay } from "../format/dates.ts";
+import { TOKENS_PAGE } from "./copy.ts";
 
-const TOKENS_PAGE = "https://dash.cloudflare.com/profile/api-tokens";
 
 /** Client settings for the feature (tests shorten the timeout). */
 export interface CloudflareFeatureOptions {
@@ -29,8 +30,8 @@ type TokenSource = { kind: "user"; last4: string } | { kind: "bot" };
 export function createCloudflareFeature(
   config: Pick<Config, "CLOUDFLARE_API_TOKEN" | "CLOUDFLARE_API_BASE">,
   options: CloudflareFeatureOptions = {},
-): Composer<Context> {
-  const feature = new Composer<Context>();
+): Composer<BotContext> {
+  const feature = new Composer<BotContext>();
   feature.command("cloudflare", async (ctx) => {
     const sub = ctx.match.trim().split(/\s+/)[0] ?? "";
     const text = sub === "whoami" ? await whoamiFor(ctx.from?.id, config, options)
@@ -38,7 +39,7 @@ export function createCloudflareFeature(
       : fmt`I don't know ${F.code(`/cloudflare ${sub}`)}.
 
 ${usage()}`;
-    await sendLong(ctx.api, ctx.chat.id, text);
+    await ctx.say(text);
   });
   return feature;
 }
@@ -88,7 +89,7 @@ function summaryText(info: WhoAmI, source: TokenSource): FormattedString {
   const owner = info.user
     ? fmt`${F.bold("Belongs to:")} ${info.user.email}`
     : fmt`${F.bold("Belongs to:")} token ${F.code(info.token.id)} (it may not read your user details)`;
-  const expiry = info.token.expiresOn ? `expires ${day(info.token.expiresOn)}` : "no expiry";
+  const expiry = info.token.expiresOn ? `expires ${isoDay(info.token.expiresOn)}` : "no expiry";
   const accounts = info.accounts ?? [];
   const accountLines = accounts.length === 0
     ? [fmt`• none this token can list`]
@@ -107,7 +108,7 @@ function summaryText(info: WhoAmI, source: TokenSource): FormattedString {
 }
 
 function inactiveText(info: WhoAmI, source: TokenSource): FormattedString {
-  const when = info.token.expiresOn ? ` on ${day(info.token.expiresOn)}` : "";
+  const when = info.token.expiresOn ? ` on ${isoDay(info.token.expiresOn)}` : "";
   const state = info.token.status === "expired" ? `expired${when}` : `is ${info.token.status}`;
   return source.kind === "user"
     ? fmt`Your connected token ${F.code(`…${source.last4}`)} (${F.code(info.token.id)}) ${state}, so Cloudflare refuses it. Roll it or create a new one at ${TOKENS_PAGE} and ${F.code("/connect")} it, or ${F.code("/disconnect")} to use the bot's token.`
@@ -134,8 +135,3 @@ function failureText(error: CloudflareApiError, source: TokenSource, apiBase: st
   return fmt`${F.bold("Cloudflare API error.")} ${error.message}`;
 }
 
-/** An ISO timestamp's day (YYYY-MM-DD), unambiguous in every locale. */
-function day(iso: string): string {
-  const date = new Date(iso);
-  return Number.isNaN(date.getTime()) ? iso : date.toISOString().slice(0, 10);
-}

@@ -16,15 +16,16 @@
  * would hand the token message to the features after this one.
  */
 import { FormattedString as F, fmt, type FormattedString } from "@grammyjs/parse-mode";
-import { Composer, type Context } from "grammy";
+import { Composer } from "grammy";
+import type { BotContext } from "../context.ts";
 import { z } from "zod";
 import { CloudflareApiError, createCloudflareClient, isWellFormedToken, redact, type CloudflareClientOptions } from "../../skills/cloudflare/api/index.ts";
 import { deleteUserToken, importVaultKey, saveUserToken, storedTokenOf, TokenVaultError, verifyToken } from "../../skills/cloudflare/byok/index.ts";
-import type { Config } from "../config.ts";
-import { describeError } from "../errors.ts";
-import { sendLong } from "../format/send.ts";
+import type { Config } from "../../core/config.ts";
+import { describeError } from "../../core/errors.ts";
+import { isoDay } from "../format/dates.ts";
+import { TOKENS_PAGE } from "./copy.ts";
 
-const TOKENS_PAGE = "https://dash.cloudflare.com/profile/api-tokens";
 /** How long `/connect` and `/key <provider>` wait for the secret message. */
 export const AWAITING_TOKEN_MS = 10 * 60_000;
 
@@ -59,21 +60,21 @@ export async function awaitSecret(storage: AwaitingStorage, userId: number, kind
 }
 
 /** The /connect, /disconnect and /cancel feature; install it before every other text feature. */
-export function createConnectFeature(deps: ConnectFeatureDeps): Composer<Context> {
-  const feature = new Composer<Context>();
+export function createConnectFeature(deps: ConnectFeatureDeps): Composer<BotContext> {
+  const feature = new Composer<BotContext>();
   const { storage } = deps;
 
   // The token message must reach nothing else: this runs first, for every message.
-  feature.on("message", async (ctx, next) => {
+  feature.chatType("private").on("message", async (ctx, next) => {
     const userId = ctx.from.id;
-    const kind = ctx.chat.type === "private" ? await awaitingKind(storage, userId) : undefined;
+    const kind = await awaitingKind(storage, userId);
     if (!kind) return next();
     const noun = kind === "cloudflare-token" ? "token" : "key";
     const text = ctx.message.text ?? ctx.message.caption;
     if (ctx.message.text?.startsWith("/")) {
       await storage.delete(awaitingKey(userId));
       if (/^\/cancel(@\w+)?$/i.test(ctx.message.text.split(/\s/)[0] ?? "")) {
-        await sendLong(ctx.api, ctx.chat.id, fmt`Cancelled: no ${noun} was stored.`);
+        await ctx.say(fmt`Cancelled: no ${noun} was stored.`);
         return;
       }
       return next();
@@ -92,22 +93,21 @@ export function createConnectFeature(deps: ConnectFeatureDeps): Composer<Context
     reply = deleted
       ? fmt`${reply}\n${F.italic(`I deleted your message so the ${noun} does not stay in this chat.`)}`
       : fmt`${reply}\n⚠️ I could not delete your message: delete it yourself so the ${noun} does not stay in this chat.`;
-    await sendLong(ctx.api, ctx.chat.id, reply).catch((error: unknown) => {
+    await ctx.say(reply).catch((error: unknown) => {
       console.error(JSON.stringify({ level: "error", event: "connect_reply_failed", chat_id: ctx.chat.id, user_id: userId, error: text ? redact(describeError(error), text.trim()) : describeError(error) }));
     });
   });
 
-  feature.command("connect", async (ctx) => {
-    const userId = ctx.from?.id;
-    if (userId === undefined) return;
-    if (ctx.chat.type !== "private") {
-      await sendLong(ctx.api, ctx.chat.id, fmt`${F.code("/connect")} works only in a private chat, so nobody else sees your token. Open a chat with @${ctx.me.username} and send ${F.code("/connect")} there.`);
-      return;
-    }
+  feature.chatType(["group", "supergroup"]).command("connect", async (ctx) => {
+    await ctx.say(fmt`${F.code("/connect")} works only in a private chat, so nobody else sees your token. Open a chat with @${ctx.me.username} and send ${F.code("/connect")} there.`);
+  });
+
+  feature.chatType("private").command("connect", async (ctx) => {
+    const userId = ctx.from.id;
     if (!(await vaultReady(ctx, deps.config, "/connect", "token"))) return;
     const current = await storedTokenOf(deps.db, userId);
     await awaitSecret(storage, userId, "cloudflare-token");
-    await sendLong(ctx.api, ctx.chat.id, fmt`${F.bold("Connect your Cloudflare API token")}
+    await ctx.say(fmt`${F.bold("Connect your Cloudflare API token")}
 Send the token as your next message (within ${String(AWAITING_TOKEN_MS / 60_000)} minutes). I delete that message at once, check the token with Cloudflare and keep it encrypted; your /cloudflare commands then use it, in every chat.${current ? fmt`\nIt replaces your connected token ${F.code(`…${current.last4}`)}.` : ""}
 Create one at ${TOKENS_PAGE} with only the permissions you want the bot to have. ${F.code("/cancel")} stops.`);
   });
@@ -119,13 +119,13 @@ Create one at ${TOKENS_PAGE} with only the permissions you want the bot to have.
     const fallback = deps.config.CLOUDFLARE_API_TOKEN
       ? "Your /cloudflare commands use the bot's token again."
       : `The bot has no token of its own, so /cloudflare commands need /connect again.`;
-    await sendLong(ctx.api, ctx.chat.id, removed
+    await ctx.say(removed
       ? fmt`Disconnected token ${F.code(`…${removed.last4}`)}: the bot no longer stores it. ${fallback}\nIt still works at Cloudflare until you delete or roll it at ${TOKENS_PAGE}.`
       : fmt`You have no connected token. ${deps.config.CLOUDFLARE_API_TOKEN ? "Your /cloudflare commands use the bot's token." : fmt`Send ${F.code("/connect")} in a private chat to use your own.`}`);
   });
 
   feature.command("cancel", async (ctx) => {
-    await sendLong(ctx.api, ctx.chat.id, fmt`Nothing to cancel.`);
+    await ctx.say(fmt`Nothing to cancel.`);
   });
 
   return feature;
@@ -149,12 +149,12 @@ async function connectToken(deps: ConnectFeatureDeps, userId: number, token: str
     const client = createCloudflareClient({ token, baseUrl: deps.config.CLOUDFLARE_API_BASE, ...deps.client });
     const verified = await verifyToken(client);
     if (verified.status !== "active") {
-      const since = verified.expiresOn && verified.status === "expired" ? ` since ${day(verified.expiresOn)}` : "";
+      const since = verified.expiresOn && verified.status === "expired" ? ` since ${isoDay(verified.expiresOn)}` : "";
       return fmt`Cloudflare says this token is ${verified.status}${since}, so it cannot be used. ${retry}`;
     }
     const stored = await saveUserToken(deps.db, key, { userId, token, tokenId: verified.id });
     console.log(JSON.stringify({ level: "info", event: "user_token_connected", user_id: userId, token_id: verified.id }));
-    const expiry = verified.expiresOn ? `expires ${day(verified.expiresOn)}` : "no expiry";
+    const expiry = verified.expiresOn ? `expires ${isoDay(verified.expiresOn)}` : "no expiry";
     return fmt`✅ Connected token ${F.code(`…${stored.last4}`)} (status ${verified.status}, ${expiry}). Your /cloudflare commands now use it in every chat; ${F.code("/disconnect")} removes it.`;
   } catch (error) {
     if (error instanceof TokenVaultError) return keyProblemText(error);
@@ -181,13 +181,13 @@ export function keyProblemText(error: TokenVaultError, command = "/connect", sec
 }
 
 /** Checks ENCRYPTION_KEY before asking for a secret; tells the person and returns false when it cannot be used. */
-export async function vaultReady(ctx: Context & { chat: { id: number } }, config: Pick<Config, "ENCRYPTION_KEY">, command: string, secret: string): Promise<boolean> {
+export async function vaultReady(ctx: BotContext, config: Pick<Config, "ENCRYPTION_KEY">, command: string, secret: string): Promise<boolean> {
   try {
     await importVaultKey(config.ENCRYPTION_KEY);
     return true;
   } catch (error) {
     if (!(error instanceof TokenVaultError)) throw error;
-    await sendLong(ctx.api, ctx.chat.id, keyProblemText(error, command, secret));
+    await ctx.say(keyProblemText(error, command, secret));
     return false;
   }
 }
@@ -201,8 +201,3 @@ async function awaitingKind(storage: AwaitingStorage, userId: number): Promise<A
   return undefined;
 }
 
-/** An ISO timestamp's day (YYYY-MM-DD). */
-function day(iso: string): string {
-  const date = new Date(iso);
-  return Number.isNaN(date.getTime()) ? iso : date.toISOString().slice(0, 10);
-}

@@ -6,3 +6,6 @@ export const STRANGER_LINE =
 
 /** What a tap on a button the bot no longer knows is answered with. */
 export const STALE_BUTTON_LINE = "This button is no longer active.";
+
+/** Where a person creates and rolls Cloudflare API tokens. */
+export const TOKENS_PAGE = "https://dash.cloudflare.com/profile/api-tokens";

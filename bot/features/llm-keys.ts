@@ -11,13 +11,13 @@
  * Invariants: a key never appears in a message, a log line or an error text; only its last 4 do.
  */
 import { FormattedString as F, fmt, type FormattedString } from "@grammyjs/parse-mode";
-import { Composer, type Context } from "grammy";
+import { Composer } from "grammy";
+import type { BotContext } from "../context.ts";
 import { redact } from "../../skills/cloudflare/api/index.ts";
 import { availableModels, KEY_PROVIDERS } from "../../skills/cloudflare/agent/providers.ts";
 import { deleteLlmKey, importVaultKey, saveLlmKey, storedLlmKeysOf, TokenVaultError } from "../../skills/cloudflare/byok/index.ts";
-import type { Config } from "../config.ts";
-import { describeError } from "../errors.ts";
-import { sendLong } from "../format/send.ts";
+import type { Config } from "../../core/config.ts";
+import { describeError } from "../../core/errors.ts";
 import { AWAITING_TOKEN_MS, awaitSecret, keyProblemText, vaultReady, type AwaitingStorage, type SecretHandler } from "./connect.ts";
 
 /** What the /key feature needs. */
@@ -37,28 +37,27 @@ function isKeyProvider(name: string): name is (typeof KEY_PROVIDERS)[number] {
 }
 
 /** The /key command; the key message itself is handled by the connect feature through `storeLlmKey`. */
-export function createLlmKeysFeature(deps: LlmKeysFeatureDeps): Composer<Context> {
-  const feature = new Composer<Context>();
+export function createLlmKeysFeature(deps: LlmKeysFeatureDeps): Composer<BotContext> {
+  const feature = new Composer<BotContext>();
 
-  feature.command("key", async (ctx) => {
-    const userId = ctx.from?.id;
-    if (userId === undefined) return;
-    if (ctx.chat.type !== "private") {
-      await sendLong(ctx.api, ctx.chat.id, fmt`${F.code("/key")} works only in a private chat, so nobody else sees your key. Open a chat with @${ctx.me.username} and send ${F.code("/key")} there.`);
-      return;
-    }
+  feature.chatType(["group", "supergroup"]).command("key", async (ctx) => {
+    await ctx.say(fmt`${F.code("/key")} works only in a private chat, so nobody else sees your key. Open a chat with @${ctx.me.username} and send ${F.code("/key")} there.`);
+  });
+
+  feature.chatType("private").command("key", async (ctx) => {
+    const userId = ctx.from.id;
     const [name = "", action = "", ...rest] = ctx.match.trim().toLowerCase().split(/\s+/).filter(Boolean);
     if (name === "") {
-      await sendLong(ctx.api, ctx.chat.id, await listText(deps, userId));
+      await ctx.say(await listText(deps, userId));
       return;
     }
     if (!isKeyProvider(name) || rest.length > 0 || (action !== "" && action !== "remove")) {
-      await sendLong(ctx.api, ctx.chat.id, fmt`${isKeyProvider(name) ? fmt`I don't understand that.` : fmt`No provider ${F.code(name.slice(0, 40))}.`} ${usage()}`);
+      await ctx.say(fmt`${isKeyProvider(name) ? fmt`I don't understand that.` : fmt`No provider ${F.code(name.slice(0, 40))}.`} ${usage()}`);
       return;
     }
     if (action === "remove") {
       const removed = await deleteLlmKey(deps.db, userId, name);
-      await sendLong(ctx.api, ctx.chat.id, removed
+      await ctx.say(removed
         ? fmt`Removed your ${name} key ${F.code(`…${removed.last4}`)}: the bot no longer stores it. It still works at ${name} until you revoke it there.`
         : fmt`You have no ${name} key stored. ${F.code("/key")} lists yours.`);
       return;
@@ -66,7 +65,7 @@ export function createLlmKeysFeature(deps: LlmKeysFeatureDeps): Composer<Context
     if (!(await vaultReady(ctx, deps.config, "/key", "key"))) return;
     const current = (await storedLlmKeysOf(deps.db, userId)).find((k) => k.provider === name);
     await awaitSecret(deps.storage, userId, `llm-key:${name}`);
-    await sendLong(ctx.api, ctx.chat.id, fmt`${F.bold(`Store your ${name} API key`)}
+    await ctx.say(fmt`${F.bold(`Store your ${name} API key`)}
 Send the key as your next message (within ${String(AWAITING_TOKEN_MS / 60_000)} minutes). I delete that message at once and keep the key encrypted; your model requests then use it, in every chat. It is not checked with ${name}.${current ? fmt`\nIt replaces your stored key ${F.code(`…${current.last4}`)}.` : ""}
 ${F.code("/cancel")} stops.`);
   });

@@ -1,10 +1,10 @@
 /** `/start`: what the bot is, what it can do, and that nothing changes without a tap. */
 import { FormattedString as F, fmt } from "@grammyjs/parse-mode";
-import { Composer, type Context } from "grammy";
-import { sendLong } from "../format/send.ts";
+import { Composer } from "grammy";
+import type { BotContext } from "../context.ts";
 
 /** The /start feature. */
-export const startFeature = new Composer<Context>();
+export const startFeature = new Composer<BotContext>();
 
 startFeature.command("start", async (ctx) => {
   const name = ctx.from?.first_name ?? "there";
@@ -15,5 +15,5 @@ Ask in plain words (“list my R2 buckets”, “create a D1 database called tes
 ${F.bold("Safe by default:")} reading runs at once; anything that changes your account pauses and shows you an Approve / Reject card first. Only you or a listed approver can tap it, it works once, and every step is written to an audit log.
 
 Start with ${F.code("/help")}.`;
-  await sendLong(ctx.api, ctx.chat.id, text);
+  await ctx.say(text);
 });

@@ -19,6 +19,7 @@
  *
  * Storage: table `inbox` (one row per update) and `inbox_meta` (key/value: `pruned_below`).
  */
+import { addMissingColumns } from "../../core/sql.ts";
 
 /** The state of one update in the inbox. */
 export type InboxState =
@@ -60,9 +61,7 @@ export class Inbox {
       started_at INTEGER
     )`);
     // Inboxes created before attempts were marked as running lack the column.
-    if (!sql.exec<{ name: string }>("PRAGMA table_info(inbox)").toArray().some((column) => column.name === "started_at")) {
-      sql.exec("ALTER TABLE inbox ADD COLUMN started_at INTEGER");
-    }
+    addMissingColumns(sql, "inbox", { started_at: "INTEGER" });
     sql.exec("CREATE INDEX IF NOT EXISTS inbox_state ON inbox (state, update_id)");
     sql.exec("CREATE TABLE IF NOT EXISTS inbox_meta (key TEXT PRIMARY KEY, value INTEGER NOT NULL)");
   }

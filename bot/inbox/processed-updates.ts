@@ -5,7 +5,7 @@
  * which is transactional with the inbox and costs no extra round trip on the webhook path.
  */
 import type { Update } from "grammy/types";
-import { describeError } from "../errors.ts";
+import { describeError } from "../../core/errors.ts";
 
 /** Writes (or rewrites) the row of a finished update. Never throws: this record is best-effort. */
 export async function recordProcessedUpdate(

@@ -3,8 +3,8 @@
  * rows. Each part runs even when another failed, and the run ends with one JSON log line
  * (`event: "cron_done"`) that says what it did, for `wrangler tail`.
  */
-import { readConfig } from "../config.ts";
-import { describeError } from "../errors.ts";
+import { readConfig } from "../../core/config.ts";
+import { describeError } from "../../core/errors.ts";
 import { pruneOldRows, type PruneCounts } from "./retention.ts";
 import { chatsWithStaleApprovals, expireAbandonedAuditRows } from "./stale-approvals.ts";
 

@@ -2,12 +2,13 @@
  * The webhook's hot path. It must answer Telegram within a few milliseconds, so it only:
  * checks the secret (grammY, constant time), validates the update, turns strangers away with
  * one polite line (sent as a webhook reply: no extra request), and hands everything else to the
- * chat's `ChatAgent`, whose durable inbox does the real work later. Nothing slow runs here.
+ * chat's `ChatHome`, whose durable inbox does the real work later. Nothing slow runs here.
  */
 import { Bot, webhookCallback } from "grammy";
 import type { Update } from "grammy/types";
-import { isAllowedUser, readConfig, type Config } from "../config.ts";
-import { UpdateRejectedError, describeError } from "../errors.ts";
+import { isAllowedUser, readConfig, type Config } from "../../core/config.ts";
+import { describeError } from "../../core/errors.ts";
+import { UpdateRejectedError } from "../errors.ts";
 import { botInfoFor } from "../bot-info.ts";
 import { STRANGER_LINE, STALE_BUTTON_LINE } from "../features/copy.ts";
 import { routeOf, type ValidUpdate } from "./update-schema.ts";

@@ -86,7 +86,8 @@ export class FakeBotApi {
   private readonly nextMessageId = new Map<number, number>();
   private faults: Fault[] = [];
   private webhook: { url: string; secret_token?: string; allowed_updates?: string[] } | undefined;
-  private commands: unknown[] = [];
+  /** Command menus by scope (`default`, `all_private_chats`, …), as setMyCommands left them. */
+  private readonly commands = new Map<string, unknown[]>();
   private readonly listeners = new Set<(call: RecordedCall) => void>();
   readonly botUser: { id: number; username: string; first_name: string };
 
@@ -206,10 +207,10 @@ export class FakeBotApi {
         return this.sendDocument(p);
       case "setMyCommands":
         if (!Array.isArray(p.commands)) return bad("Bad Request: parameter \"commands\" is required");
-        this.commands = p.commands;
+        this.commands.set(scopeKey(p.scope), p.commands);
         return ok(true);
       case "getMyCommands":
-        return ok(this.commands);
+        return ok(this.commands.get(scopeKey(p.scope)) ?? []);
       case "setWebhook": {
         if (typeof p.url !== "string") return bad("Bad Request: bad webhook: URL must be provided");
         this.webhook = { url: p.url, ...(typeof p.secret_token === "string" ? { secret_token: p.secret_token } : {}),
@@ -328,9 +329,15 @@ export class FakeBotApi {
       this.reset();
       return json({ ok: true });
     }
-    if (route === "webhook" && request.method === "GET") return json({ webhook: this.webhook ?? null, commands: this.commands });
+    if (route === "webhook" && request.method === "GET") return json({ webhook: this.webhook ?? null, commands: Object.fromEntries(this.commands) });
     return json({ ok: false, description: `unknown control route ${route}` }, 404);
   }
+}
+
+/** A command scope as a key: its type (scopes naming a chat or user are not modelled). */
+function scopeKey(scope: unknown): string {
+  const parsed = typeof scope === "string" ? (JSON.parse(scope) as unknown) : scope;
+  return typeof parsed === "object" && parsed !== null && typeof (parsed as { type?: unknown }).type === "string" ? (parsed as { type: string }).type : "default";
 }
 
 function ok(result: unknown): ApiResult {

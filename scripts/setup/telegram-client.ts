@@ -69,14 +69,14 @@ export class TelegramClient {
     await this.call("setWebhook", { url: params.url, secret_token: params.secretToken, allowed_updates: params.allowedUpdates });
   }
 
-  /** Registers the command menu. */
-  async setMyCommands(commands: readonly { command: string; description: string }[]): Promise<void> {
-    await this.call("setMyCommands", { commands });
+  /** Registers the command menu of one scope (all private chats, all groups…). */
+  async setMyCommands(commands: readonly { command: string; description: string }[], scope?: { type: string }): Promise<void> {
+    await this.call("setMyCommands", { commands, ...(scope ? { scope } : {}) });
   }
 
-  /** The command menu as registered now. */
-  async getMyCommands(): Promise<{ command: string; description: string }[]> {
-    return z.array(z.object({ command: z.string(), description: z.string() })).parse(await this.call("getMyCommands", {}));
+  /** The command menu of one scope as registered now. */
+  async getMyCommands(scope?: { type: string }): Promise<{ command: string; description: string }[]> {
+    return z.array(z.object({ command: z.string(), description: z.string() })).parse(await this.call("getMyCommands", scope ? { scope } : {}));
   }
 
   private async call(method: string, params: Record<string, unknown>): Promise<unknown> {

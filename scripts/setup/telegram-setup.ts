@@ -2,7 +2,7 @@
  * The Telegram side of setup: the webhook (URL, secret header, update kinds) and the command
  * menu, each changed only when Telegram's current state differs from what the bot needs.
  */
-import { COMMANDS } from "../../bot/features/help.ts";
+import { commandMenus } from "../../bot/commands.ts";
 import type { TelegramClient, WebhookInfo } from "./telegram-client.ts";
 
 /** The update kinds the bot handles; Telegram sends nothing else. */
@@ -19,11 +19,14 @@ export function webhookMatches(info: WebhookInfo, url: string): boolean {
   return info.url === url && kinds === [...ALLOWED_UPDATES].sort().join(",");
 }
 
-/** Registers COMMANDS as the menu unless Telegram already has exactly them; true when it set them. */
+/** Registers each scope's command menu (bot/commands.ts) unless Telegram already has exactly it; true when it set any. */
 export async function ensureCommands(telegram: TelegramClient): Promise<boolean> {
-  const wanted = COMMANDS.map((c) => ({ command: c.command, description: c.description }));
-  const current = await telegram.getMyCommands().catch(() => []);
-  if (JSON.stringify(current) === JSON.stringify(wanted)) return false;
-  await telegram.setMyCommands(wanted);
-  return true;
+  let changed = false;
+  for (const { scope, commands } of commandMenus()) {
+    const current = await telegram.getMyCommands(scope).catch(() => []);
+    if (JSON.stringify(current) === JSON.stringify(commands)) continue;
+    await telegram.setMyCommands(commands, scope);
+    changed = true;
+  }
+  return changed;
 }

@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { COMMANDS } from "../../bot/features/help.ts";
+import { commandMenus } from "../../bot/commands.ts";
 import { noPrompter } from "../../scripts/setup/prompter.ts";
 import { runSetup, type SetupOptions } from "../../scripts/setup/run-setup.ts";
 import { SetupError } from "../../scripts/setup/errors.ts";
@@ -25,7 +25,7 @@ function setup(world: World, opts: SetupOptions = options(), prompter = noPrompt
 
 async function webhook(world: World) {
   const response = await world.telegram.handle(new Request(`${TELEGRAM_ROOT}/__fake/webhook`));
-  return (await response.json()) as { webhook: { url: string; secret_token: string; allowed_updates: string[] } | null; commands: unknown[] };
+  return (await response.json()) as { webhook: { url: string; secret_token: string; allowed_updates: string[] } | null; commands: Record<string, unknown[]> };
 }
 
 /** Every place a secret could leak to: printed output, command lines, the files setup writes. */
@@ -63,7 +63,9 @@ describe("npm run setup", () => {
 
     const state = await webhook(world);
     expect(state.webhook).toEqual({ url: `${WORKER_URL}/telegram`, secret_token: world.wrangler.secrets.get("TELEGRAM_WEBHOOK_SECRET"), allowed_updates: ["message", "callback_query"] });
-    expect(state.commands).toEqual(COMMANDS.map((c) => ({ command: c.command, description: c.description })));
+    // One menu per scope, from the one command list: private chats get everything, groups what works there.
+    expect(state.commands).toEqual(Object.fromEntries(commandMenus().map((m) => [m.scope.type, m.commands])));
+    expect(Object.keys(state.commands).sort()).toEqual(["all_group_chats", "all_private_chats"]);
 
     const text = world.text();
     expect(text).toContain("Done: your bot is live.");

@@ -18,8 +18,8 @@ import { createOpenAI } from "@ai-sdk/openai";
 import { createOpenAICompatible } from "@ai-sdk/openai-compatible";
 import type { LanguageModel } from "ai";
 import { createWorkersAI } from "workers-ai-provider";
-import type { Config } from "../../../bot/config.ts";
-import { UserFacingError } from "../../../bot/errors.ts";
+import type { Config } from "../../../core/config.ts";
+import { UserFacingError } from "../../../core/errors.ts";
 
 /** A model the bot can use. */
 export interface ModelChoice {

@@ -18,13 +18,8 @@ import type { Approval, ApprovalStore } from "../../../approvals/approval-store.
 import { freezeRequest, requestDifference, RequestShapeError, type CredentialRef, type StoredRequest } from "../../../approvals/stored-request.ts";
 import { undoFor } from "../../../approvals/undo.ts";
 import { CloudflareApiError, type CloudflareClient, type CloudflareRequest } from "../api/index.ts";
+import type { Credential } from "./requester-credentials.ts";
 import { CallArgumentError, multipartBody, resolveCall, type CatalogLookup } from "./resolve-call.ts";
-
-/** The requester's Cloudflare credential: which token (for the card) and a client bound to it. */
-export interface Credential {
-  ref: CredentialRef;
-  client: CloudflareClient;
-}
 
 /** What the gate needs for one requester. */
 export interface WriteGateDeps {

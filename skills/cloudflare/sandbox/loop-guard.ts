@@ -133,7 +133,8 @@ function isNode(value: unknown): value is Node {
   return typeof value === "object" && value !== null && typeof (value as { type?: unknown }).type === "string";
 }
 
-function stripFences(code: string): string {
+/** The code inside a Markdown code fence (```js … ```), or the text as it is when it has none. */
+export function stripFences(code: string): string {
   const match = /^```(?:js|javascript|typescript|ts|tsx|jsx)?\s*\n([\s\S]*?)```\s*$/.exec(code);
   return match?.[1] ?? code;
 }

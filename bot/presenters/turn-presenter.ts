@@ -1,0 +1,76 @@
+/**
+ * What a model turn shows in the chat: one status message edited in place ("🔎 Searching…",
+ * "⚙️ Running…"), replaced by the answer with its footer and, after an approved run, its Undo
+ * button. An answer too long for one message continues in new messages; the button rides on the last.
+ */
+import { FormattedString as F, fmt } from "@grammyjs/parse-mode";
+import type { Api } from "grammy";
+import type { InlineKeyboardMarkup } from "grammy/types";
+import { undoKeyboard } from "../../approvals/approval-card.ts";
+import type { RunStore } from "../../approvals/run-store.ts";
+import type { TurnAnswer, TurnOutput } from "../../skills/cloudflare/agent/model-turns.ts";
+import { fitMessages } from "../format/telegram-text.ts";
+
+/** Model turns' output in one chat. */
+export class TurnPresenter implements TurnOutput {
+  private readonly api: Api;
+  private readonly chatId: number;
+  private readonly runs: RunStore;
+
+  constructor(api: Api, chatId: number, runs: RunStore) {
+    this.api = api;
+    this.chatId = chatId;
+    this.runs = runs;
+  }
+
+  async begin(threadId: number | null): Promise<number | null> {
+    const sent = await this.api.sendMessage(this.chatId, "🔎 Searching the API…", thread(threadId)).catch(() => undefined);
+    await this.api.sendChatAction(this.chatId, "typing", thread(threadId)).catch(() => undefined);
+    return sent?.message_id ?? null;
+  }
+
+  async status(_threadId: number | null, messageId: number | null, text: string): Promise<void> {
+    if (messageId === null) return;
+    await this.api.editMessageText(this.chatId, messageId, text).catch(() => undefined);
+  }
+
+  async answer(threadId: number | null, messageId: number | null, answer: TurnAnswer): Promise<void> {
+    const undo = answer.undo;
+    const note = undo && undo.offer.irreversible.length > 0 ? fmt`\n${F.italic(`Can't be undone automatically: ${undo.offer.irreversible.join("; ")}`)}` : new F("");
+    const badge = answer.footer ? fmt`\n\n${F.italic(answer.footer)}` : new F("");
+    const keyboard = undo && undo.offer.reversible > 0 ? undoKeyboard(undo.runId) : undefined;
+    const carrier = await this.replace(threadId, messageId, fmt`${answer.text}${note}${badge}`, keyboard);
+    if (undo && keyboard && carrier !== undefined) this.runs.setUndoMessage(undo.runId, carrier);
+  }
+
+  async say(threadId: number | null, text: string): Promise<void> {
+    await this.replace(threadId, null, new F(text));
+  }
+
+  /**
+   * Replaces the status message with `text` (or sends it, split, when it does not fit), with
+   * `keyboard` on the last part. Returns the id of the message that carries the last part.
+   */
+  private async replace(threadId: number | null, messageId: number | null, text: F, keyboard?: InlineKeyboardMarkup): Promise<number | undefined> {
+    const parts = fitMessages(text);
+    const markup = (index: number) => (keyboard && index === parts.length - 1 ? { reply_markup: keyboard } : {});
+    let rest = parts.map((part, index) => ({ part, index }));
+    let last: number | undefined;
+    if (messageId !== null && parts[0]) {
+      const edited = await this.api.editMessageText(this.chatId, messageId, parts[0].text, { entities: parts[0].entities, link_preview_options: { is_disabled: true }, ...markup(0) })
+        .then(() => true, () => false);
+      if (edited) {
+        rest = rest.slice(1);
+        last = messageId;
+      }
+    }
+    for (const { part, index } of rest) {
+      last = (await this.api.sendMessage(this.chatId, part.text, { entities: part.entities, link_preview_options: { is_disabled: true }, ...thread(threadId), ...markup(index) })).message_id;
+    }
+    return last;
+  }
+}
+
+function thread(threadId: number | null): { message_thread_id?: number } {
+  return threadId !== null ? { message_thread_id: threadId } : {};
+}

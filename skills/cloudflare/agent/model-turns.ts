@@ -1,0 +1,203 @@
+/**
+ * The `cloudflare_code_mode` skill: a plain-language request becomes model-written code, run
+ * through the chat's run owner (../code-mode/runs.ts) with one tool, `codemode({ code })`.
+ *
+ * A turn ends early when its run pauses on an approval card: the status message says so and the
+ * turn is remembered by execution id (in the chat's Durable Object, so eviction does not lose
+ * it). The run's outcome then reaches this module as the run's listener (`finished`): the model is
+ * told how it ended and writes the answer. The conversation is a bounded window kept per chat.
+ * What the person sees goes through `TurnOutput` (bot/ implements it): nothing here talks to Telegram.
+ */
+import { truncateResult } from "@cloudflare/codemode";
+import { APICallError, generateText, RetryError, stepCountIs, tool, type ModelMessage } from "ai";
+import { z } from "zod";
+import type { Approval } from "../../../approvals/approval-store.ts";
+import type { RunRecord } from "../../../approvals/run-store.ts";
+import type { Config } from "../../../core/config.ts";
+import { describeError, UserFacingError } from "../../../core/errors.ts";
+import { llmKeysFor, TokenVaultError } from "../byok/index.ts";
+import type { RunEnd, RunListener, UndoOffer } from "../code-mode/run-listener.ts";
+import type { Requester, Runs } from "../code-mode/runs.ts";
+import { ConversationMemory } from "./memory.ts";
+import { SYSTEM_PROMPT, TOOL_DESCRIPTION } from "./prompt.ts";
+import { modelFor, type ModelChoice, type UserModelKeys } from "./providers.ts";
+import { footer, limitReached, recordUsage } from "./usage.ts";
+
+/** What a model turn shows the person (bot/ implements it; `threadId` is the forum topic, if any). */
+export interface TurnOutput {
+  /** Posts the "working on it" status message; returns its id (null when it could not be sent). */
+  begin(threadId: number | null): Promise<number | null>;
+  /** Updates the status message. */
+  status(threadId: number | null, messageId: number | null, text: string): Promise<void>;
+  /** Replaces the status message with the answer (with the run's Undo button when it offers one). */
+  answer(threadId: number | null, messageId: number | null, answer: TurnAnswer): Promise<void>;
+  /** Says something short without a status message (no model, a limit reached). */
+  say(threadId: number | null, text: string): Promise<void>;
+}
+
+/** A turn's final words. */
+export interface TurnAnswer {
+  text: string;
+  /** The footer: model, tokens, cost, API calls. */
+  footer?: string;
+  /** Set when the turn ends on an approval card instead of an answer. */
+  waiting?: boolean;
+  /** The run whose writes the answer may offer to undo. */
+  undo?: { runId: string; offer: UndoOffer };
+}
+
+/** What model turns need from the chat. */
+export interface ModelTurnsDeps {
+  config: Config;
+  env: Env;
+  chatId: number;
+  sql: SqlStorage;
+  runs: Runs;
+  output: TurnOutput;
+}
+
+/** The JSON the model gets back from one `codemode` call. */
+type ToolResult =
+  | { status: "completed"; executionId: string; result: unknown; logs?: string[] }
+  | { status: "paused"; executionId: string; pending: string }
+  | { status: "error"; executionId: string; error: string };
+
+/** The model-driven skill of one chat; also the listener of the runs its turns start. */
+export class ModelTurns implements RunListener {
+  readonly memory: ConversationMemory;
+  private readonly d: ModelTurnsDeps;
+
+  constructor(deps: ModelTurnsDeps) {
+    this.d = deps;
+    this.memory = new ConversationMemory(deps.sql);
+  }
+
+  /** The model this chat uses for a requester with these own API keys (`/key`), if any is available. */
+  model(keys?: UserModelKeys): ModelChoice | undefined {
+    return modelFor(this.d.config, this.d.env, this.memory.setting("model"), keys);
+  }
+
+  /** The requester's own model API keys (`/key`), decrypted; a `UserFacingError` says why they cannot be used. */
+  async keysOf(userId: number): Promise<UserModelKeys> {
+    try {
+      return await llmKeysFor(this.d.env.DB, this.d.config.ENCRYPTION_KEY, userId);
+    } catch (error) {
+      if (!(error instanceof TokenVaultError)) throw error;
+      throw new UserFacingError(`⚠️ Your stored model API keys cannot be used, so your request was not sent to a model. ${error.message}${error.reason === "decrypt_failed" ? "" : " (ENCRYPTION_KEY is set by whoever runs the bot; /key <provider> remove deletes a key.)"}`);
+    }
+  }
+
+  /** Answers a plain-language request. */
+  async ask(text: string, requester: Requester, threadId: number | null): Promise<void> {
+    const model = this.model(await this.keysOf(requester.id));
+    if (!model) {
+      await this.d.output.say(threadId, NO_MODEL);
+      return;
+    }
+    const limited = await limitReached(this.d.env.DB, requester.id, { perMinute: this.d.config.LLM_REQUESTS_PER_MINUTE, tokensPerDay: this.d.config.LLM_TOKENS_PER_DAY });
+    if (limited) {
+      await this.d.output.say(threadId, limited);
+      return;
+    }
+    const status = await this.d.output.begin(threadId);
+    await this.turn(model, [{ role: "user", content: text }], requester, threadId, status);
+  }
+
+  /** A run a turn started paused again after a tap: its card is in the chat; the turn keeps waiting. */
+  async paused(_run: RunRecord, _cards: readonly Approval[]): Promise<void> {}
+
+  /** A run a turn waited on ended: the model hears how, and writes the answer. A run of a live turn is that turn's business. */
+  async finished(run: RunRecord, end: RunEnd): Promise<void> {
+    const waiting = run.executionId ? this.memory.takeWaiting(run.executionId) : undefined;
+    if (!waiting) return;
+    const requester = { id: waiting.requesterId, name: waiting.requesterName };
+    let model: ModelChoice | undefined;
+    try {
+      model = this.model(await this.keysOf(requester.id));
+    } catch (error) {
+      if (!(error instanceof UserFacingError)) throw error;
+      await this.d.output.answer(run.threadId, waiting.statusMessageId, { text: error.message });
+      return;
+    }
+    if (!model) return;
+    await this.turn(model, [{ role: "user", content: approvalNote(run, end) }], requester, run.threadId, waiting.statusMessageId,
+      end.status === "completed" ? { runId: run.runId, offer: end.undo } : undefined);
+  }
+
+  private async turn(model: ModelChoice, added: ModelMessage[], requester: Requester, threadId: number | null, statusId: number | null, undo?: TurnAnswer["undo"]): Promise<void> {
+    let paused: ToolResult | undefined;
+    let apiCalls = 0;
+    const codemode = tool({
+      description: TOOL_DESCRIPTION,
+      inputSchema: z.object({ code: z.string().describe("the body of an async function; return the value you need") }),
+      execute: async ({ code }): Promise<ToolResult> => {
+        await this.d.output.status(threadId, statusId, "⚙️ Running…");
+        const { run, outcome } = await this.d.runs.start({ code, requester, origin: { kind: "model", statusMessageId: statusId }, threadId, source: "model" });
+        apiCalls += (outcome.calls ?? []).filter((c) => c.connector === "cloudflare" && c.method !== "search" && c.method !== "describe" && c.state === "applied").length;
+        if (outcome.status === "paused" && run.status === "paused") {
+          this.memory.wait({ executionId: outcome.executionId, requesterId: requester.id, requesterName: requester.name, statusMessageId: statusId });
+          paused = { status: "paused", executionId: outcome.executionId, pending: "waiting for the user's approval tap on the card in the chat" };
+          return paused;
+        }
+        if (outcome.status === "completed") return { status: "completed", executionId: outcome.executionId, result: outcome.result, ...(outcome.logs ? { logs: outcome.logs } : {}) };
+        return { status: "error", executionId: outcome.executionId, error: outcome.status === "error" ? outcome.error : run.summary ?? "the run stopped before its card" };
+      },
+    });
+    let result;
+    try {
+      result = await generateText({
+        model: model.create(),
+        system: SYSTEM_PROMPT,
+        messages: [...this.memory.load(), ...added],
+        tools: { codemode },
+        stopWhen: [stepCountIs(this.d.config.LLM_MAX_STEPS), () => paused !== undefined],
+        maxRetries: 3,
+      });
+    } catch (error) {
+      this.memory.append(added);
+      await this.d.output.answer(threadId, statusId, { text: providerTrouble(error, model) });
+      return;
+    }
+    this.memory.append([...added, ...result.responseMessages]);
+    const inputTokens = result.totalUsage.inputTokens ?? 0;
+    const outputTokens = result.totalUsage.outputTokens ?? 0;
+    await recordUsage(this.d.env.DB, { chatId: this.d.chatId, userId: requester.id, model: model.id, inputTokens, outputTokens, apiCalls, ...(paused ? { executionId: paused.executionId } : {}) });
+    const badge = footer(model.id, inputTokens, outputTokens, apiCalls);
+    if (paused) {
+      await this.d.output.answer(threadId, statusId, { text: "⏸ Waiting for your approval of the card below.", footer: badge, waiting: true });
+      return;
+    }
+    const text = result.text.trim() !== ""
+      ? result.text.trim()
+      : `I used my budget of ${this.d.config.LLM_MAX_STEPS} steps without finishing. Try a narrower request, or run code yourself with /cloudflare run.`;
+    await this.d.output.answer(threadId, statusId, { text, footer: badge, ...(undo ? { undo } : {}) });
+  }
+}
+
+const NO_MODEL = "No model is configured, so I can't turn plain requests into code yet. Set LLM_PROVIDER (and LLM_MODEL, LLM_API_KEY): see the README for Workers AI, Groq, OpenAI, Anthropic, a local server… Meanwhile /cloudflare run <js> and the other commands work without a model (/help).";
+
+/** What the model is told when a run it waited on ends. */
+function approvalNote(run: RunRecord, end: RunEnd): string {
+  const id = run.executionId ?? run.runId;
+  switch (end.status) {
+    case "completed":
+      return `[approval] The user approved. Run ${id} finished. Result: ${JSON.stringify(truncateResult(end.result, { maxTokens: 1500 }))}`;
+    case "error":
+      return `[approval] The user approved, but run ${id} failed: ${end.error}`;
+    default:
+      return `[approval] The user did not approve (${end.reason}). Run ${id} stopped; the pending change was not made. Tell the user briefly.`;
+  }
+}
+
+/** Tells the person what went wrong with the model provider, in words they can act on. */
+export function providerTrouble(error: unknown, model?: Pick<ModelChoice, "provider" | "ownKey">): string {
+  if (error instanceof UserFacingError) return error.message;
+  const last = RetryError.isInstance(error) ? error.lastError : error;
+  if (APICallError.isInstance(last)) {
+    if (last.statusCode === 429) return "⚠️ The model provider is rate-limiting this bot; try again in 30 s. (/cloudflare run works without the model.)";
+    if (last.statusCode === 401 || last.statusCode === 403) return `⚠️ The model provider refused the key (HTTP ${last.statusCode}): ${model?.ownKey ? `check your ${model.provider} key (/key ${model.provider} stores a new one)` : "check LLM_API_KEY"}.`;
+    if (last.statusCode !== undefined && last.statusCode >= 500) return `⚠️ The model provider is failing (HTTP ${last.statusCode}) after several tries; try again shortly.`;
+  }
+  console.warn(JSON.stringify({ level: "warn", event: "model_failed", error: describeError(error) }));
+  return `⚠️ The model provider could not be reached after several tries (${describeError(last).slice(0, 200)}); try again shortly. Your request was not run.`;
+}
