@@ -10,7 +10,11 @@ import type { Risk } from "./policy.ts";
 export type AuditExecutionStatus = "requested" | "paused" | "completed" | "error" | "rejected" | "rolled_back";
 
 /** The statuses a call row moves through. */
-export type AuditCallStatus = "started" | "ok" | "failed" | "pending" | "approved" | "rejected" | "expired" | "reverted";
+export type AuditCallStatus =
+  | "started" // a read (or an undo request) was sent
+  | "pending" // a write's card was shown
+  | "approved" | "rejected" | "expired" // the card was decided (`approver_id`, `decided_at`)
+  | "ok" | "failed"; // the request returned (`http_status`, `error`)
 
 /** A call's identity for the audit log. */
 export interface AuditCall {
@@ -53,7 +57,7 @@ export async function auditExecutionStatus(db: D1Database, executionId: string, 
 }
 
 /** Records a call before it is sent (or an approval card when it is shown); returns the row id. */
-export async function auditCallStarted(db: D1Database, call: AuditCall, status: "started" | "pending" = "started"): Promise<number> {
+export async function auditCallStarted(db: D1Database, call: AuditCall, status: Extract<AuditCallStatus, "started" | "pending"> = "started"): Promise<number> {
   const row = await db.prepare(
     `INSERT INTO audit_calls (execution_id, chat_id, seq, operation, method, path, access, risk, status, requester_id, started_at)
      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
@@ -70,7 +74,7 @@ export async function auditCallFinished(db: D1Database, id: number, outcome: { o
 }
 
 /** Records an approval decision (before the approved call runs). */
-export async function auditDecision(db: D1Database, id: number, decision: "approved" | "rejected" | "expired", approverId: number | null, at: number): Promise<void> {
+export async function auditDecision(db: D1Database, id: number, decision: Extract<AuditCallStatus, "approved" | "rejected" | "expired">, approverId: number | null, at: number): Promise<void> {
   await db.prepare("UPDATE audit_calls SET status = ?, approver_id = ?, decided_at = ? WHERE id = ?").bind(decision, approverId, at, id).run();
 }
 

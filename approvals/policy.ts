@@ -39,11 +39,6 @@ const DESTRUCTIVE_AREAS: Array<{ path: RegExp; id: RegExp; why: string }> = [
 /** The policy in force (the committed policy.json). */
 export const POLICY: PolicyFile = { readOnly: Boolean(rawPolicy.readOnly), deny: [...rawPolicy.deny] };
 
-/** Whether a call must wait for an approval tap. */
-export function needsApproval(op: PolicyOperation): boolean {
-  return op.access !== "read";
-}
-
 /** The risk badge of a write, with the reason when it is destructive. */
 export function riskOf(op: PolicyOperation): { risk: Risk; why?: string } {
   if (op.method === "DELETE") return { risk: "destructive", why: "it deletes" };

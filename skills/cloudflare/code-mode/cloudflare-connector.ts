@@ -16,10 +16,12 @@
  * would read the snippet-writable log): it is done by the run's owner from the gate's record.
  */
 import { CodemodeConnector, type ConnectorTools } from "@cloudflare/codemode";
+import type { JSONSchema7 } from "json-schema";
+import { z } from "zod";
 import { accessOf, isCredentialRead } from "../../../approvals/access.ts";
 import { auditCallFinished, auditCallStarted } from "../../../approvals/audit.ts";
 import { CloudflareApiError } from "../api/index.ts";
-import { CallArgumentError, multipartBody, resolveCall, type ResolvedCall } from "./resolve-call.ts";
+import { callArgsSchema, CallArgumentError, multipartBody, resolveCall, type ResolvedCall } from "./resolve-call.ts";
 import { sendApprovedWrite, type WriteGateDeps } from "./write-gate.ts";
 
 /** What the connector needs from its host for one pass. */
@@ -52,19 +54,17 @@ export class CloudflareConnector extends CodemodeConnector<Env> {
     return {
       search: {
         description: "Search the Cloudflare API: search({ query, limit? }) → [{ id, method, path, summary }], best first.",
-        inputSchema: { type: "object", properties: { query: { type: "string" }, limit: { type: "number" } }, required: ["query"] },
+        inputSchema: SEARCH_JSON,
         execute: async (args) => {
-          const { query, limit } = (args ?? {}) as { query?: unknown; limit?: unknown };
-          if (typeof query !== "string" || query.trim() === "") throw new CallArgumentError("cloudflare.search needs { query: \"words\" }");
-          return catalog.search(query, typeof limit === "number" ? Math.min(Math.max(1, limit), 20) : 5);
+          const { query, limit } = parseArgs(searchArgs, args, "cloudflare.search needs { query: \"words\", limit?: 1-20 }");
+          return catalog.search(query, limit ?? 5);
         },
       },
       describe: {
         description: "Describe one operation: describe({ op }) → its parameters and body as TypeScript.",
-        inputSchema: { type: "object", properties: { op: { type: "string" } }, required: ["op"] },
+        inputSchema: DESCRIBE_JSON,
         execute: async (args) => {
-          const op = (args as { op?: unknown } | undefined)?.op;
-          if (typeof op !== "string") throw new CallArgumentError("cloudflare.describe needs { op: \"operation.id\" }");
+          const { op } = parseArgs(describeArgs, args, "cloudflare.describe needs { op: \"operation.id\" }");
           const text = await catalog.describe(op);
           if (!text) throw new CallArgumentError(`unknown operation "${op}"; use cloudflare.search("…")`);
           return text;
@@ -118,11 +118,24 @@ export class CloudflareConnector extends CodemodeConnector<Env> {
   }
 }
 
-const callSchema = {
-  type: "object" as const,
-  properties: { op: { type: "string" as const }, params: { type: "object" as const }, query: { type: "object" as const }, body: {} },
-  required: ["op"],
-};
+const searchArgs = z.object({ query: z.string().trim().min(1), limit: z.number().int().min(1).max(20).optional() });
+const describeArgs = z.object({ op: z.string().min(1) });
+
+/** What the sandbox's `describe()` shows for each method: derived from the same zod schemas that check the calls. */
+const SEARCH_JSON = jsonSchemaOf(searchArgs);
+const DESCRIBE_JSON = jsonSchemaOf(describeArgs);
+const callSchema = jsonSchemaOf(callArgsSchema);
+
+function jsonSchemaOf(schema: z.ZodType): JSONSchema7 {
+  const { $schema: _, ...json } = z.toJSONSchema(schema, { io: "input", unrepresentable: "any" }) as JSONSchema7 & { $schema?: string };
+  return json;
+}
+
+function parseArgs<T>(schema: z.ZodType<T>, args: unknown, usage: string): T {
+  const parsed = schema.safeParse(args);
+  if (!parsed.success) throw new CallArgumentError(usage);
+  return parsed.data;
+}
 
 function toRequest(call: ResolvedCall) {
   const { operation } = call;

@@ -27,9 +27,6 @@ export const callArgsSchema = z.strictObject({
     : "pass one object: { op, params?, query?, body? }",
 });
 
-/** Validated call arguments. */
-export type CallArgs = z.infer<typeof callArgsSchema>;
-
 /** A call ready to send. */
 export interface ResolvedCall {
   operation: OperationDetail;
