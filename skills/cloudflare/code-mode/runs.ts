@@ -239,6 +239,11 @@ export class Runs {
     return ids.length;
   }
 
+  /** How many executions codemode keeps in its facet (its own SQLite): bounded by the same window. For tests and diagnostics. */
+  async keptExecutions(): Promise<number> {
+    return (await this.runtimeFor(0).executions()).length;
+  }
+
   /** Reports a pass's outcome: the result, the error, or the cards it paused on. */
   private async settle(outcome: Outcome, run: RunRecord): Promise<void> {
     this.runs.linkExecution(run.runId, outcome.executionId);
