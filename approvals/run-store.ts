@@ -6,7 +6,8 @@
  * Table `runs`: one row per run. `origin` (JSON) says which listener gets the run's outcomes: the
  * chat itself, a model turn waiting on it, or an MCP caller polling for it; `thread_id` is the
  * forum topic the request came from, so every answer and card goes back there. `status` follows
- * the run (`running` → `paused` ↔ … → one of the ended states). Table `undo_buttons` remembers
+ * the run (`running` → `paused` ↔ … → one of the ended states); `result` keeps the final result of
+ * a run an MCP caller polls for. Table `undo_buttons` remembers
  * the message that carries a run's Undo button, to take the button away once used.
  */
 import { addMissingColumns } from "../core/sql.ts";
@@ -56,7 +57,7 @@ export class RunStore {
     this.sql = sql;
     sql.exec(`CREATE TABLE IF NOT EXISTS runs (run_id TEXT PRIMARY KEY, execution_id TEXT UNIQUE, chat_id INTEGER NOT NULL,
       requester_id INTEGER NOT NULL, requester_name TEXT NOT NULL, created_at INTEGER NOT NULL, undone_at INTEGER)`);
-    addMissingColumns(sql, "runs", { origin: "TEXT", thread_id: "INTEGER", status: "TEXT", summary: "TEXT", finished_at: "INTEGER" });
+    addMissingColumns(sql, "runs", { origin: "TEXT", thread_id: "INTEGER", status: "TEXT", summary: "TEXT", finished_at: "INTEGER", result: "TEXT" });
     sql.exec("CREATE INDEX IF NOT EXISTS runs_finished ON runs (finished_at)");
     sql.exec("CREATE TABLE IF NOT EXISTS undo_buttons (run_id TEXT PRIMARY KEY, message_id INTEGER NOT NULL)");
   }
@@ -86,6 +87,17 @@ export class RunStore {
     const ended = status !== "running" && status !== "paused";
     this.sql.exec("UPDATE runs SET status = ?, summary = COALESCE(?, summary), finished_at = CASE WHEN ? THEN ? ELSE NULL END WHERE run_id = ?",
       status, summary?.slice(0, 2000) ?? null, ended ? 1 : 0, now, runId);
+  }
+
+  /** Keeps a run's final result (as JSON, already cut to size) for a caller that polls for it (MCP). */
+  setResult(runId: string, json: string): void {
+    this.sql.exec("UPDATE runs SET result = ? WHERE run_id = ?", json, runId);
+  }
+
+  /** A run's kept final result, parsed; undefined when none was kept. */
+  result(runId: string): unknown {
+    const row = this.sql.exec<{ result: string | null }>("SELECT result FROM runs WHERE run_id = ?", runId).toArray()[0];
+    return row?.result ? JSON.parse(row.result) : undefined;
   }
 
   /** The last completed run of one requester (for `/save`). */

@@ -15,6 +15,7 @@ import type { Bot } from "grammy";
 import type { Update } from "grammy/types";
 import { requireConfig, type Config } from "../core/config.ts";
 import { describeError } from "../core/errors.ts";
+import { executeForMcp, executionForMcp, type ExecutionView, type McpCaller } from "../mcp/mcp-runs.ts";
 import { createChatServices, type ChatServices } from "./chat-services.ts";
 import type { BotContext } from "./context.ts";
 import { createBot } from "./create-bot.ts";
@@ -84,6 +85,18 @@ export class ChatHome extends DurableObject<Env> {
     }
     const expiry = this.chatServices()?.runs.nextExpiry();
     if (expiry !== undefined) await this.wakeBy(expiry);
+  }
+
+  /** Runs a snippet for an MCP caller in this chat (the caller's private chat with the bot; its id is their user id). */
+  async mcpExecute(caller: McpCaller, code: string): Promise<ExecutionView> {
+    this.rememberChat(caller.userId);
+    return executeForMcp((this.chatServices() ?? noChat()).runs, caller, code);
+  }
+
+  /** The state of an MCP caller's execution, waiting up to `waitMs` for its outcome. */
+  async mcpExecution(userId: number, id: string, waitMs: number): Promise<ExecutionView> {
+    const services = this.chatServices();
+    return services ? executionForMcp(services.runs, userId, id, waitMs) : { status: "unknown", executionId: id };
   }
 
   /** The cron's nudge: closes expired cards and prunes old runs (same code as the alarm's). */

@@ -5,7 +5,9 @@
  */
 import type { Api } from "grammy";
 import type { Config } from "../core/config.ts";
+import { ApprovalStore } from "../approvals/approval-store.ts";
 import { RunStore } from "../approvals/run-store.ts";
+import { McpRunListener } from "../mcp/mcp-runs.ts";
 import { ModelTurns } from "../skills/cloudflare/agent/model-turns.ts";
 import { RequesterCredentials } from "../skills/cloudflare/code-mode/requester-credentials.ts";
 import type { RunListener } from "../skills/cloudflare/code-mode/run-listener.ts";
@@ -46,7 +48,7 @@ export function createChatServices(host: ChatHost): ChatServices {
     approvalTtlMs: config.APPROVAL_TTL_MINUTES * 60_000,
     retention: { runs: config.RUN_RETENTION_RUNS, days: config.RUN_RETENTION_DAYS },
     desk: presenter,
-    listeners: { chat: presenter, model },
+    listeners: { chat: presenter, model, mcp: new McpRunListener(store, new ApprovalStore(ctx.storage.sql), presenter) },
     wakeBy: host.wakeBy,
   });
   const turns = new ModelTurns({ config, env, chatId, sql: ctx.storage.sql, runs, output: new TurnPresenter(api, chatId, store) });

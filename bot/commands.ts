@@ -32,6 +32,7 @@ export const COMMANDS: readonly CommandInfo[] = [
   { command: "connect", description: "Use your own Cloudflare API token (stored encrypted)", place: "private" },
   { command: "disconnect", description: "Remove your connected token; the bot's token is used again", place: "private" },
   { command: "key", description: "Your own model API key: /key <provider> [remove] (stored encrypted)", place: "private" },
+  { command: "mcp", description: "Tokens for MCP clients (Claude Code, Cursor…): /mcp new <name>, /mcp revoke <name>", place: "private" },
   { command: "cancel", description: "Stop waiting for a token or key", place: "private" },
 ];
 

@@ -21,6 +21,7 @@ import { createConnectFeature } from "./features/connect.ts";
 import { fallbackFeature } from "./features/fallback.ts";
 import { helpFeature } from "./features/help.ts";
 import { createLlmKeysFeature, storeLlmKey } from "./features/llm-keys.ts";
+import { createMcpTokensFeature } from "./features/mcp-tokens.ts";
 import { snippetsFeature } from "./features/snippets.ts";
 import { startFeature } from "./features/start.ts";
 
@@ -59,7 +60,7 @@ export function createBot(config: Config, deps?: BotDeps): Bot<BotContext> {
     features.use(createLlmKeysFeature(keys));
   }
   features.use(startFeature, helpFeature);
-  if (deps) features.use(codeModeFeature, approvalButtonsFeature, snippetsFeature, createAuditFeature(deps.db));
+  if (deps) features.use(codeModeFeature, approvalButtonsFeature, snippetsFeature, createAuditFeature(deps.db), createMcpTokensFeature(config, deps.db));
   features.use(createCloudflareFeature(config, deps ? { userToken: (userId) => userTokenFor(deps.db, config.ENCRYPTION_KEY, userId) } : {}));
   if (deps) features.use(createAssistantFeature(config, deps.env));
   features.use(fallbackFeature);

@@ -3,12 +3,14 @@
  *
  * - `POST /telegram`: Telegram's webhook (secret header, validated update, handed to the chat's
  *   Durable Object, 200 at once).
+ * - `POST /mcp`: the MCP server (mcp/): any MCP client, with a personal token; writes wait for a tap in Telegram.
  * - `GET /health`: `{ ok, version }`, or `ok: false` with the names of missing variables.
  * - anything else: 404.
  *
  * `scheduled` (cron, wrangler.toml `[triggers]`): expires stale approvals and prunes old rows (bot/ops/).
  */
 import { readConfig } from "../core/config.ts";
+import { handleMcp } from "../mcp/endpoint.ts";
 import { runScheduled } from "./ops/scheduled.ts";
 import { handleTelegramWebhook } from "./webhook/telegram-webhook.ts";
 import { VERSION } from "./version.ts";
@@ -27,6 +29,11 @@ export default {
       // object when handled (update_done), so the hot path writes no log line.
       if (response.status >= 400) console.warn(JSON.stringify({ level: "warn", event: "webhook_refused", status: response.status, ms: Date.now() - started }));
       return response;
+    }
+    if (url.pathname === "/mcp") {
+      const config = readConfig(env);
+      if (!config.ok) return Response.json({ jsonrpc: "2.0", id: null, error: { code: -32603, message: "the bot is not configured (see GET /health)" } }, { status: 503 });
+      return handleMcp(request, config.config, env.DB, (userId) => env.CHAT.getByName(String(userId)));
     }
     if (url.pathname === "/health" && (request.method === "GET" || request.method === "HEAD")) {
       const config = readConfig(env);

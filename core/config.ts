@@ -62,6 +62,10 @@ export const configSchema = z.object({
   INBOX_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(20).default(5),
   /** Days audit and model-usage rows are kept before the retention cron (bot/ops/) deletes them. */
   AUDIT_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(90),
+  /** Requests per minute one MCP token may make to /mcp. */
+  MCP_REQUESTS_PER_MINUTE: z.coerce.number().int().min(1).max(10_000).default(60),
+  /** The Worker's public URL (e.g. https://bot.example.workers.dev), shown by /mcp so a person can paste it into a client. */
+  PUBLIC_URL: optionalUrl.transform((v) => v?.replace(/\/+$/, "")),
   /** Ended runs a chat keeps (with their execution logs and cards, for Undo and /save); older ones are pruned. */
   RUN_RETENTION_RUNS: z.coerce.number().int().min(10).max(10_000).default(200),
   /** Days a chat keeps an ended run, at most (Undo and /save work within this window). */
