@@ -1,6 +1,6 @@
 import { cloudflareTest, readD1Migrations } from "@cloudflare/vitest-plugin";
 import { defineConfig } from "vitest/config";
-import { CLOUDFLARE_TEST_TOKEN, TEST_ENV } from "./test/support/test-env.ts";
+import { CLOUDFLARE_TEST_TOKEN, NOTES_MCP_TOKEN, TEST_ENV } from "./test/support/test-env.ts";
 
 // Two projects: "workers" runs the bot in real workerd (D1, Durable Objects, Worker Loader);
 // "node" runs the Node-side tools (build scripts, CLIs, dev servers) in Node, where they live.
@@ -24,6 +24,9 @@ export default defineConfig(async () => {
                   TELEGRAM_API_ROOT: inject("telegramApiRoot"),
                   CLOUDFLARE_API_BASE: `${inject("cloudflareEmulatorUrl")}/client/v4`,
                   CLOUDFLARE_API_TOKEN: CLOUDFLARE_TEST_TOKEN,
+                  // Two other MCP servers: the fake "notes" (with a bearer secret) and one nobody answers at.
+                  MCP_SERVERS: JSON.stringify([{ name: "notes", url: `${inject("notesMcpUrl")}/mcp`, auth: "NOTES_MCP_AUTH" }, { name: "broken", url: "http://127.0.0.1:9/mcp" }]),
+                  NOTES_MCP_AUTH: `Bearer ${NOTES_MCP_TOKEN}`,
                   TEST_MIGRATIONS: migrations,
                 },
               },

@@ -28,8 +28,8 @@ export interface DecideContext {
   chatId: number;
   approverIds: readonly number[];
   now: number;
-  /** The credential the requester's calls would go out with now (a change voids the card). */
-  currentCredential: (requesterId: number) => Promise<CredentialRef>;
+  /** The credential the card's call would go out with now (a change voids the card). */
+  currentCredential: (approval: Approval) => Promise<CredentialRef>;
 }
 
 /** A decision: what to answer the tap with, and what the run's owner must do next. */
@@ -58,7 +58,7 @@ export async function decideTap(c: DecideContext, tap: Tap): Promise<Decision> {
     return { kind: "ended", approval, run, answer: "Rejected. Nothing ran.", reason: `rejected by ${tap.tapper.name}`,
       cardOutcome: `❌ Rejected by ${tap.tapper.name} at ${clock(c.now)} UTC. Nothing was changed by this action.` };
   }
-  const current = await c.currentCredential(approval.requesterId);
+  const current = await c.currentCredential(approval);
   if (current.id !== approval.request.credential.id) {
     const reason = `${run.requesterName}'s Cloudflare token changed after this card was shown (card: ${approval.request.credential.label}; now: ${current.label})`;
     return (await voidCard(c, approval, run, reason)) ?? { kind: "none", answer: alreadyDecided(c.approvals.get(approval.id) ?? approval) };
@@ -109,7 +109,7 @@ export function alreadyDecided(approval: Approval): string {
 function runOf(c: Pick<DecideContext, "runs">, approval: Approval): RunRecord {
   return c.runs.get(approval.runId) ?? {
     runId: approval.runId, executionId: approval.executionId, chatId: approval.chatId, requesterId: approval.requesterId,
-    requesterName: "the person who asked", origin: { kind: "chat" }, threadId: null, status: "paused", summary: null,
+    requesterName: "the person who asked", origin: { kind: "chat" }, threadId: null, mcpServers: [], status: "paused", summary: null,
     createdAt: approval.createdAt, finishedAt: null, undoneAt: null,
   };
 }

@@ -36,6 +36,8 @@ export interface RunRecord {
   requesterName: string;
   origin: RunOrigin;
   threadId: number | null;
+  /** The other MCP servers (`MCP_SERVERS`) the run's code uses: their connectors join every pass of it. */
+  mcpServers: string[];
   status: RunStatus;
   /** The outcome in a few words (the error, or why it was rejected), for `execution` and /audit. */
   summary: string | null;
@@ -46,7 +48,7 @@ export interface RunRecord {
 
 type Row = {
   run_id: string; execution_id: string | null; chat_id: number; requester_id: number; requester_name: string; origin: string | null;
-  thread_id: number | null; status: RunStatus | null; summary: string | null; created_at: number; finished_at: number | null; undone_at: number | null;
+  thread_id: number | null; mcp_servers: string | null; status: RunStatus | null; summary: string | null; created_at: number; finished_at: number | null; undone_at: number | null;
 };
 
 /** The runs of one chat. */
@@ -57,16 +59,16 @@ export class RunStore {
     this.sql = sql;
     sql.exec(`CREATE TABLE IF NOT EXISTS runs (run_id TEXT PRIMARY KEY, execution_id TEXT UNIQUE, chat_id INTEGER NOT NULL,
       requester_id INTEGER NOT NULL, requester_name TEXT NOT NULL, created_at INTEGER NOT NULL, undone_at INTEGER)`);
-    addMissingColumns(sql, "runs", { origin: "TEXT", thread_id: "INTEGER", status: "TEXT", summary: "TEXT", finished_at: "INTEGER", result: "TEXT" });
+    addMissingColumns(sql, "runs", { origin: "TEXT", thread_id: "INTEGER", status: "TEXT", summary: "TEXT", finished_at: "INTEGER", result: "TEXT", mcp_servers: "TEXT" });
     sql.exec("CREATE INDEX IF NOT EXISTS runs_finished ON runs (finished_at)");
     sql.exec("CREATE TABLE IF NOT EXISTS undo_buttons (run_id TEXT PRIMARY KEY, message_id INTEGER NOT NULL)");
   }
 
   /** Records a new run before its code runs. */
-  create(run: { runId: string; chatId: number; requesterId: number; requesterName: string; origin: RunOrigin; threadId: number | null; now: number }): RunRecord {
+  create(run: { runId: string; chatId: number; requesterId: number; requesterName: string; origin: RunOrigin; threadId: number | null; mcpServers: readonly string[]; now: number }): RunRecord {
     this.sql.exec(
-      `INSERT INTO runs (run_id, chat_id, requester_id, requester_name, origin, thread_id, status, created_at) VALUES (?, ?, ?, ?, ?, ?, 'running', ?)`,
-      run.runId, run.chatId, run.requesterId, run.requesterName, JSON.stringify(run.origin), run.threadId, run.now,
+      `INSERT INTO runs (run_id, chat_id, requester_id, requester_name, origin, thread_id, mcp_servers, status, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, 'running', ?)`,
+      run.runId, run.chatId, run.requesterId, run.requesterName, JSON.stringify(run.origin), run.threadId, JSON.stringify(run.mcpServers), run.now,
     );
     return this.get(run.runId)!;
   }
@@ -146,7 +148,8 @@ export class RunStore {
 function fromRow(r: Row): RunRecord {
   return {
     runId: r.run_id, executionId: r.execution_id, chatId: r.chat_id, requesterId: r.requester_id, requesterName: r.requester_name,
-    origin: r.origin ? (JSON.parse(r.origin) as RunOrigin) : { kind: "chat" }, threadId: r.thread_id, status: r.status ?? "completed",
+    origin: r.origin ? (JSON.parse(r.origin) as RunOrigin) : { kind: "chat" }, threadId: r.thread_id,
+    mcpServers: r.mcp_servers ? (JSON.parse(r.mcp_servers) as string[]) : [], status: r.status ?? "completed",
     summary: r.summary, createdAt: r.created_at, finishedAt: r.finished_at, undoneAt: r.undone_at,
   };
 }

@@ -12,6 +12,7 @@ import { ModelTurns } from "../skills/cloudflare/agent/model-turns.ts";
 import { RequesterCredentials } from "../skills/cloudflare/code-mode/requester-credentials.ts";
 import type { RunListener } from "../skills/cloudflare/code-mode/run-listener.ts";
 import { Runs } from "../skills/cloudflare/code-mode/runs.ts";
+import { McpServers } from "../skills/mcp-servers/mcp-servers.ts";
 import { ChatPresenter } from "./presenters/chat-presenter.ts";
 import { TurnPresenter } from "./presenters/turn-presenter.ts";
 
@@ -50,6 +51,7 @@ export function createChatServices(host: ChatHost): ChatServices {
     desk: presenter,
     listeners: { chat: presenter, model, mcp: new McpRunListener(store, new ApprovalStore(ctx.storage.sql), presenter) },
     wakeBy: host.wakeBy,
+    ...(config.MCP_SERVERS.length > 0 ? { mcp: new McpServers({ servers: config.MCP_SERVERS, secrets: env as unknown as Record<string, unknown>, credentials }) } : {}),
   });
   const turns = new ModelTurns({ config, env, chatId, sql: ctx.storage.sql, runs, output: new TurnPresenter(api, chatId, store) });
   return { chatId, runs, turns, credentials };

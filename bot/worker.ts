@@ -13,7 +13,7 @@ import { readConfig } from "../core/config.ts";
 import { handleMcp } from "../mcp/endpoint.ts";
 import { runScheduled } from "./ops/scheduled.ts";
 import { handleTelegramWebhook } from "./webhook/telegram-webhook.ts";
-import { VERSION } from "./version.ts";
+import { VERSION } from "../core/version.ts";
 
 export { ChatHome } from "./chat-home.ts";
 export { CodemodeRuntime } from "@cloudflare/codemode";

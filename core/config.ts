@@ -27,6 +27,43 @@ const userIdList = z
 const optionalText = z.string().trim().optional().transform((v) => (v === "" ? undefined : v));
 const optionalUrl = optionalText.pipe(z.url({ message: "must be a URL such as https://example.com" }).optional());
 
+/** One MCP server whose tools snippets may use (`MCP_SERVERS`). */
+const mcpServerSchema = z.object({
+  /** The global snippets call it by: `name.tool(args)`. */
+  name: z.string().regex(/^[a-z][a-z0-9_]{0,30}$/, "must be a lowercase identifier (a-z, 0-9, _)")
+    .refine((name) => !["cloudflare", "codemode"].includes(name), "is reserved"),
+  url: z.url({ message: "must be the server's Streamable HTTP URL, such as https://example.com/mcp" }),
+  /** How to authenticate: the name of a secret holding the Authorization header's value, or "cloudflare" for the requester's Cloudflare token. */
+  auth: z.string().regex(/^[A-Z][A-Z0-9_]*$|^cloudflare$/, "must name a secret (UPPER_CASE) or be \"cloudflare\"").optional(),
+  /** Which calls need a tap: "hints" (the default: tools marked readOnlyHint run at once), "ask" (every call), "deny" (none may run). */
+  policy: z.enum(["hints", "ask", "deny"]).default("hints"),
+});
+
+/** An MCP server snippets may use. */
+export type McpServerConfig = z.infer<typeof mcpServerSchema>;
+
+const mcpServers = optionalText.transform((text, ctx) => {
+  if (text === undefined) return [];
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    ctx.addIssue({ code: "custom", message: "must be JSON: [{ \"name\": \"docs\", \"url\": \"https://…/mcp\" }]" });
+    return z.NEVER;
+  }
+  const parsed = z.array(mcpServerSchema).max(10).safeParse(value);
+  if (!parsed.success) {
+    ctx.addIssue({ code: "custom", message: parsed.error.issues.map((i) => `${i.path.join(".")} ${i.message}`).join("; ") });
+    return z.NEVER;
+  }
+  const names = parsed.data.map((s) => s.name);
+  if (new Set(names).size !== names.length) {
+    ctx.addIssue({ code: "custom", message: "names each server once" });
+    return z.NEVER;
+  }
+  return parsed.data;
+});
+
 /** The schema of the Worker's environment variables and secrets. */
 export const configSchema = z.object({
   TELEGRAM_BOT_TOKEN: z
@@ -62,6 +99,8 @@ export const configSchema = z.object({
   INBOX_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(20).default(5),
   /** Days audit and model-usage rows are kept before the retention cron (bot/ops/) deletes them. */
   AUDIT_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(90),
+  /** Other MCP servers whose tools snippets may use, as JSON (README: MCP). */
+  MCP_SERVERS: mcpServers,
   /** Requests per minute one MCP token may make to /mcp. */
   MCP_REQUESTS_PER_MINUTE: z.coerce.number().int().min(1).max(10_000).default(60),
   /** The Worker's public URL (e.g. https://bot.example.workers.dev), shown by /mcp so a person can paste it into a client. */

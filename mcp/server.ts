@@ -17,7 +17,7 @@ import { createMcpHandler, McpServer, type AuthInfo, type McpHttpHandler } from 
 import { z } from "zod";
 import { searchOperations } from "../skills/cloudflare/catalog/index.ts";
 import { MAX_WAIT_MS, type ExecutionView, type McpCaller } from "./mcp-runs.ts";
-import { VERSION } from "../bot/version.ts";
+import { VERSION } from "../core/version.ts";
 
 /** What the tools need: how to reach a user's chat, given who the token belongs to. */
 export interface McpBackend {

@@ -22,3 +22,6 @@ export const USERS = { owner: 1001, member: 1002, approver: 1003, switcher: 1004
 
 /** The Worker's CLOUDFLARE_API_TOKEN in tests: the emulator's demo token (never a real one). */
 export const CLOUDFLARE_TEST_TOKEN = DEMO_API_TOKEN;
+
+/** The bearer token the fake "notes" MCP server requires (test-only). */
+export const NOTES_MCP_TOKEN = "notes-test-secret";

@@ -19,7 +19,7 @@ import { llmKeysFor, TokenVaultError } from "../byok/index.ts";
 import type { RunEnd, RunListener, UndoOffer } from "../code-mode/run-listener.ts";
 import type { Requester, Runs } from "../code-mode/runs.ts";
 import { ConversationMemory } from "./memory.ts";
-import { SYSTEM_PROMPT, TOOL_DESCRIPTION } from "./prompt.ts";
+import { systemPrompt, TOOL_DESCRIPTION } from "./prompt.ts";
 import { modelFor, type ModelChoice, type UserModelKeys } from "./providers.ts";
 import { footer, limitReached, recordUsage } from "./usage.ts";
 
@@ -147,7 +147,7 @@ export class ModelTurns implements RunListener {
     try {
       result = await generateText({
         model: model.create(),
-        system: SYSTEM_PROMPT,
+        system: systemPrompt(this.d.config.MCP_SERVERS.map((s) => s.name)),
         messages: [...this.memory.load(), ...added],
         tools: { codemode },
         stopWhen: [stepCountIs(this.d.config.LLM_MAX_STEPS), () => paused !== undefined],

@@ -26,3 +26,10 @@ Answer in plain, short sentences for a phone screen. Name what you created or ch
 
 /** The codemode tool's description (replaces codemode's generated one, which lists every method). */
 export const TOOL_DESCRIPTION = "Run JavaScript in a sandbox with the `cloudflare` API client (search, describe, read, write) and `codemode`. Input: { code } — the body of an async function; return the value you need. Output: { status: completed | paused | error, result | pending | error }.";
+
+/** The system prompt for a deployment with other MCP servers: only their names, so the prompt stays small however many there are. */
+export function systemPrompt(mcpServers: readonly string[]): string {
+  if (mcpServers.length === 0) return SYSTEM_PROMPT;
+  return `${SYSTEM_PROMPT}
+Other MCP servers are globals too: ${mcpServers.join(", ")}. Find their tools with codemode.search("words") and codemode.describe("name"); call them as name.tool({ … }). Tools that change something wait for approval too.`;
+}

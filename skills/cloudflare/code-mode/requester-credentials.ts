@@ -39,6 +39,19 @@ export class RequesterCredentials {
 
   /** The credential `requesterId`'s calls go out with now; a `UserFacingError` says why there is none. */
   async credentialFor(requesterId: number): Promise<Credential> {
+    const { ref, token } = await this.tokenAndRef(requesterId);
+    return { ref, client: createCloudflareClient({ token, baseUrl: this.s.apiBase }) };
+  }
+
+  /**
+   * The token itself, for a host-side call that must carry it elsewhere (an MCP server configured
+   * with `auth: "cloudflare"`, such as Cloudflare's own). Never for the sandbox, a message or a log.
+   */
+  async tokenFor(requesterId: number): Promise<string> {
+    return (await this.tokenAndRef(requesterId)).token;
+  }
+
+  private async tokenAndRef(requesterId: number): Promise<{ ref: CredentialRef; token: string }> {
     let own: UserToken | undefined;
     try {
       own = await userTokenFor(this.s.db, this.s.encryptionKey, requesterId);
@@ -51,7 +64,7 @@ export class RequesterCredentials {
     const ref: CredentialRef = own
       ? { id: `user:${own.tokenId ?? ""}:${own.updatedAt}`, label: `connected token …${own.last4}` }
       : { id: "deployment", label: "the bot's token" };
-    return { ref, client: createCloudflareClient({ token, baseUrl: this.s.apiBase }) };
+    return { ref, token };
   }
 
   /** Path parameters filled in when a snippet leaves them out: the account, when the token reaches exactly one. */

@@ -25,7 +25,9 @@ import { auditCallStarted, auditExecutionRequested, auditExecutionStatus, auditE
 import { approveAutomatically, decideTap, expireCard, type Decision, type Tap } from "../../../approvals/decide.ts";
 import { refusal, riskOf } from "../../../approvals/policy.ts";
 import { RunStore, type RunOrigin, type RunRecord } from "../../../approvals/run-store.ts";
-import { requestLine } from "../../../approvals/stored-request.ts";
+import { requestLine, type CredentialRef, type StoredRequest } from "../../../approvals/stored-request.ts";
+import type { Risk } from "../../../approvals/policy.ts";
+import type { McpServers } from "../../mcp-servers/mcp-servers.ts";
 import { GuardedExecutor } from "../sandbox/guarded-executor.ts";
 import { catalogLookup } from "./catalog-lookup.ts";
 import { CloudflareConnector } from "./cloudflare-connector.ts";
@@ -35,6 +37,8 @@ import { undoRun } from "./run-undo.ts";
 import { requestFor, type PreparedRequest } from "./write-gate.ts";
 
 type Outcome = Awaited<ReturnType<CodemodeRuntimeHandle["execute"]>>;
+/** A call codemode paused on. */
+type PendingCall = { executionId: string; seq: number; connector: string; method: string; args: unknown };
 
 /** The person a run acts for. */
 export interface Requester {
@@ -75,6 +79,8 @@ export interface RunsDeps {
   wakeBy: (at: number) => Promise<void>;
   /** The sandbox; the guarded Dynamic Worker executor unless a bench brings its own. */
   executor?: Executor;
+  /** Other MCP servers whose tools snippets may use (`MCP_SERVERS`). */
+  mcp?: McpServers;
 }
 
 /** How long after an Approve the alarm checks that the run went on (it normally has, long before). */
@@ -82,6 +88,8 @@ const RECOVER_AFTER_MS = 60_000;
 /** Ended runs beyond the window are pruned in batches, once this many have piled up. */
 const PRUNE_SLACK = 20;
 const DAY_MS = 24 * 60 * 60 * 1000;
+/** For what concerns no run in particular (snippets, retention): no requester, no MCP server. */
+const NOBODY = { requesterId: 0, mcpServers: [] as string[] };
 
 /** The runs of one chat. */
 export class Runs {
@@ -101,8 +109,8 @@ export class Runs {
   async start(input: StartRun): Promise<{ run: RunRecord; outcome: Outcome }> {
     const runId = await auditExecutionRequested(this.d.env.DB, { chatId: this.d.chatId, userId: input.requester.id, source: input.source, code: input.code });
     const run = this.runs.create({ runId, chatId: this.d.chatId, requesterId: input.requester.id, requesterName: input.requester.name,
-      origin: input.origin, threadId: input.threadId ?? null, now: Date.now() });
-    const outcome = await this.runtimeFor(run.requesterId).execute({ code: input.code });
+      origin: input.origin, threadId: input.threadId ?? null, mcpServers: this.d.mcp?.usedBy(input.code) ?? [], now: Date.now() });
+    const outcome = await this.runtimeFor(run).execute({ code: input.code });
     await this.settle(outcome, run);
     if (this.runs.count() > this.d.retention.runs + PRUNE_SLACK) await this.prune();
     return { run: this.runs.get(runId) ?? run, outcome };
@@ -117,7 +125,7 @@ export class Runs {
   async tap(tap: Tap): Promise<TapAnswer> {
     const now = Date.now();
     const decision = await decideTap({ approvals: this.approvals, runs: this.runs, db: this.d.env.DB, chatId: this.d.chatId,
-      approverIds: this.d.approverIds, now, currentCredential: async (id) => (await this.d.credentials.credentialFor(id)).ref }, tap);
+      approverIds: this.d.approverIds, now, currentCredential: (approval) => this.credentialOf(approval) }, tap);
     switch (decision.kind) {
       case "none":
         return { text: decision.answer, alert: true };
@@ -132,7 +140,7 @@ export class Runs {
           text: decision.answer,
           continue: async () => {
             await this.d.desk.closeCard(decision.run, decision.approval, this.cardOf(decision.approval, decision.run), decision.cardOutcome);
-            await this.settle(await this.runtimeFor(decision.run.requesterId).approve({ executionId: decision.approval.executionId }), decision.run);
+            await this.settle(await this.runtimeFor(decision.run).approve({ executionId: decision.approval.executionId }), decision.run);
           },
         };
     }
@@ -164,7 +172,7 @@ export class Runs {
     let resumed = 0;
     for (const approval of this.approvals.approvedNotSent()) {
       const run = this.runOf(approval);
-      const runtime = this.runtimeFor(approval.requesterId);
+      const runtime = this.runtimeFor(run);
       if ((await runtime.pending(approval.executionId)).some((p) => p.seq === approval.seq)) {
         resumed += 1;
         await this.settle(await runtime.approve({ executionId: approval.executionId }), run);
@@ -204,7 +212,7 @@ export class Runs {
   async save(name: string, description: string | undefined, requesterId: number): Promise<{ code: string; description: string } | undefined> {
     const last = this.runs.lastCompleted(requesterId);
     if (!last?.executionId) return undefined;
-    const runtime = this.runtimeFor(requesterId);
+    const runtime = this.runtimeFor({ requesterId, mcpServers: [] });
     const text = description ?? `Saved from run ${last.runId}`;
     try {
       const snippet = await runtime.saveSnippet(name, { executionId: last.executionId, description: text });
@@ -216,12 +224,12 @@ export class Runs {
 
   /** The saved snippets. */
   async snippets(): Promise<Array<{ name: string; description: string; code: string }>> {
-    return (await this.runtimeFor(0).snippets()).map(({ name, description, code }) => ({ name, description, code }));
+    return (await this.runtimeFor(NOBODY).snippets()).map(({ name, description, code }) => ({ name, description, code }));
   }
 
   /** Deletes a saved snippet; false when there was none. */
   async forget(name: string): Promise<boolean> {
-    return this.runtimeFor(0).deleteSnippet(name);
+    return this.runtimeFor(NOBODY).deleteSnippet(name);
   }
 
   /**
@@ -231,7 +239,7 @@ export class Runs {
   async prune(now = Date.now()): Promise<number> {
     const ids = this.runs.prune(this.d.retention.runs, now - this.d.retention.days * DAY_MS);
     this.approvals.forget(ids);
-    const runtime = this.runtimeFor(0);
+    const runtime = this.runtimeFor(NOBODY);
     for (const id of ids) await runtime.deleteExecution(id);
     // Runs from before this version, and anything codemode kept that we no longer know.
     await runtime.pruneExecutions(this.d.retention.runs);
@@ -241,7 +249,7 @@ export class Runs {
 
   /** How many executions codemode keeps in its facet (its own SQLite): bounded by the same window. For tests and diagnostics. */
   async keptExecutions(): Promise<number> {
-    return (await this.runtimeFor(0).executions()).length;
+    return (await this.runtimeFor(NOBODY).executions()).length;
   }
 
   /** Reports a pass's outcome: the result, the error, or the cards it paused on. */
@@ -280,8 +288,8 @@ export class Runs {
   }
 
   /** Makes the card for one paused call: refused, approved automatically (and continued), or shown. */
-  private async card(pending: { executionId: string; seq: number; method: string; args: unknown }, run: RunRecord): Promise<Approval | "continued" | "ended"> {
-    const runtime = this.runtimeFor(run.requesterId);
+  private async card(pending: PendingCall, run: RunRecord): Promise<Approval | "continued" | "ended"> {
+    const runtime = this.runtimeFor(run);
     const existing = this.approvals.byAction(pending.executionId, pending.seq);
     if (existing) {
       // A card already stands for this call (an interrupted update ran again): never a second card or a second approval.
@@ -289,6 +297,7 @@ export class Runs {
       await this.settle(await runtime.approve({ executionId: pending.executionId }), run);
       return "continued";
     }
+    if (pending.connector !== "cloudflare") return this.mcpCard(pending, run);
     let prepared: PreparedRequest;
     try {
       prepared = await requestFor({ catalog: catalogLookup, defaults: () => this.d.credentials.defaultsFor(run.requesterId) }, pending.args,
@@ -305,11 +314,26 @@ export class Runs {
       await this.refuse(pending, run, `Refused by the policy, nothing ran: ${refused}`);
       return "ended";
     }
-    const { risk, why } = riskOf(operation);
+    return this.showCard(pending, run, request, riskOf(operation));
+  }
+
+  /** The card of a call to another MCP server's tool. */
+  private async mcpCard(pending: PendingCall, run: RunRecord): Promise<Approval | "continued" | "ended"> {
+    const card = this.d.mcp ? await this.d.mcp.cardFor(pending, run.requesterId) : { refused: `no MCP server called ${pending.connector} is configured` };
+    if ("refused" in card) {
+      await this.refuse(pending, run, `Refused, nothing ran: ${card.refused}`);
+      return "ended";
+    }
+    return this.showCard(pending, run, card.request, card);
+  }
+
+  /** Records a card for a paused call and shows it (or approves it under "Approve all" and goes on). */
+  private async showCard(pending: PendingCall, run: RunRecord, request: StoredRequest, { risk, why }: { risk: Risk; why?: string }): Promise<Approval | "continued" | "ended"> {
+    const runtime = this.runtimeFor(run);
     const now = Date.now();
     const auditCallId = await auditCallStarted(this.d.env.DB, {
-      executionId: pending.executionId, chatId: this.d.chatId, seq: pending.seq, operation: operation.id, method: operation.method,
-      path: request.path, access: operation.access, risk, requesterId: run.requesterId,
+      executionId: pending.executionId, chatId: this.d.chatId, seq: pending.seq, operation: request.operationId, method: request.method,
+      path: request.path, access: "write", risk, requesterId: run.requesterId,
     }, "pending");
     const approval = this.approvals.create({ executionId: pending.executionId, seq: pending.seq, runId: run.runId, auditCallId, chatId: this.d.chatId,
       requesterId: run.requesterId, now, ttlMs: this.d.approvalTtlMs, request, risk });
@@ -328,13 +352,13 @@ export class Runs {
   private async end(decision: Extract<Decision, { kind: "ended" }>): Promise<void> {
     const { approval, run } = decision;
     await this.d.desk.closeCard(run, approval, this.cardOf(approval, run), decision.cardOutcome);
-    await this.runtimeFor(approval.requesterId).reject({ executionId: approval.executionId, seq: approval.seq });
+    await this.runtimeFor(run).reject({ executionId: approval.executionId, seq: approval.seq });
     await auditExecutionStatus(this.d.env.DB, approval.executionId, "rejected", decision.reason);
     await this.finish(run, "rejected", { status: "rejected", reason: decision.reason });
   }
 
   private async refuse(pending: { executionId: string; seq: number }, run: RunRecord, reason: string): Promise<void> {
-    await this.runtimeFor(run.requesterId).reject({ executionId: pending.executionId, seq: pending.seq });
+    await this.runtimeFor(run).reject({ executionId: pending.executionId, seq: pending.seq });
     await auditExecutionStatus(this.d.env.DB, pending.executionId, "rejected", reason);
     await this.finish(run, "rejected", { status: "refused", reason });
   }
@@ -367,24 +391,31 @@ export class Runs {
 
   private runOf(approval: Approval): RunRecord {
     return this.runs.get(approval.runId) ?? { runId: approval.runId, executionId: approval.executionId, chatId: approval.chatId, requesterId: approval.requesterId,
-      requesterName: "the person who asked", origin: { kind: "chat" }, threadId: null, status: "paused", summary: null, createdAt: approval.createdAt, finishedAt: null, undoneAt: null };
+      requesterName: "the person who asked", origin: { kind: "chat" }, threadId: null, mcpServers: [], status: "paused", summary: null, createdAt: approval.createdAt, finishedAt: null, undoneAt: null };
   }
 
   private cardOf(approval: Approval, run: RunRecord): CardInput {
-    const { risk, why } = riskOf({ id: approval.request.operationId, method: approval.request.method, path: approval.request.template, access: "write" });
-    return { approvalId: approval.id, request: approval.request, risk, ...(why ? { riskWhy: why } : {}), requester: run.requesterName, expiresAt: approval.expiresAt };
+    const { why } = riskOf({ id: approval.request.operationId, method: approval.request.method, path: approval.request.template, access: "write" });
+    return { approvalId: approval.id, request: approval.request, risk: approval.risk, ...(why && approval.risk === "destructive" ? { riskWhy: why } : {}), requester: run.requesterName, expiresAt: approval.expiresAt };
   }
 
-  /** The runtime handle acting for one requester (their token, their audit identity). */
-  private runtimeFor(requesterId: number): CodemodeRuntimeHandle {
+  /** The credential a card's call would go out with now: the requester's Cloudflare token, or what its MCP server uses. */
+  private async credentialOf(approval: Approval): Promise<CredentialRef> {
+    if (approval.request.method === "MCP" && this.d.mcp) return this.d.mcp.credentialFor(approval.request.operationId.split(".")[0]!, approval.requesterId);
+    return (await this.d.credentials.credentialFor(approval.requesterId)).ref;
+  }
+
+  /** The runtime handle acting for a run's requester (their token, their audit identity), with the Cloudflare API and the MCP servers the run uses. */
+  private runtimeFor({ requesterId, mcpServers }: Pick<RunRecord, "requesterId" | "mcpServers">): CodemodeRuntimeHandle {
     const { ctx, env } = this.d;
-    const connector = new CloudflareConnector(ctx, env, {
-      catalog: catalogLookup, store: this.approvals, db: env.DB, chatId: this.d.chatId, requesterId,
+    const gate = { store: this.approvals, db: env.DB, deliverCredentials: async (approval: Approval, result: unknown) => this.d.desk.showCredentials(this.runOf(approval), approval, result) };
+    const cloudflare = new CloudflareConnector(ctx, env, {
+      ...gate, catalog: catalogLookup, chatId: this.d.chatId, requesterId,
       credential: () => this.d.credentials.credentialFor(requesterId),
       defaults: () => this.d.credentials.defaultsFor(requesterId),
-      deliverCredentials: async (approval, result) => this.d.desk.showCredentials(this.runOf(approval), approval, result),
     });
-    return createCodemodeRuntime({ ctx, executor: this.executor, connectors: [connector], maxExecutions: this.d.retention.runs + PRUNE_SLACK,
+    const others = this.d.mcp?.connectorsFor(ctx, env, requesterId, gate, mcpServers) ?? [];
+    return createCodemodeRuntime({ ctx, executor: this.executor, connectors: [cloudflare, ...others], maxExecutions: this.d.retention.runs + PRUNE_SLACK,
       transformResult: (result) => truncateResult(result) });
   }
 }

@@ -16,8 +16,8 @@ import { accessOf, isCredentialRead, returnsCredentials } from "../../../approva
 import { auditCallFinished } from "../../../approvals/audit.ts";
 import type { Approval, ApprovalStore } from "../../../approvals/approval-store.ts";
 import { freezeRequest, requestDifference, RequestShapeError, type CredentialRef, type StoredRequest } from "../../../approvals/stored-request.ts";
-import { undoFor } from "../../../approvals/undo.ts";
-import { CloudflareApiError, type CloudflareClient, type CloudflareRequest } from "../api/index.ts";
+import { undoFor, type UndoCall } from "../../../approvals/undo.ts";
+import { CloudflareApiError, type CloudflareRequest } from "../api/index.ts";
 import type { Credential } from "./requester-credentials.ts";
 import { CallArgumentError, multipartBody, resolveCall, type CatalogLookup } from "./resolve-call.ts";
 
@@ -62,40 +62,66 @@ export async function requestFor(deps: Pick<WriteGateDeps, "catalog" | "defaults
   return { request, access: accessOf(operation, { query: call.query, body: call.body }), credentialRead: isCredentialRead(operation) };
 }
 
-/** Runs an approved write of `executionId`: sends the stored request its card showed, once, and records what came back. */
+/** Runs an approved Cloudflare write of `executionId`: sends the stored request its card showed, once, and records what came back. */
 export async function sendApprovedWrite(deps: WriteGateDeps, executionId: string, args: unknown): Promise<unknown> {
-  const approved = deps.store.forExecution(executionId).filter((a) => a.state === "approved");
-  const waiting = approved.find((a) => a.dispatch === null);
   const { ref, client } = await deps.credential();
-  let replayed: StoredRequest;
+  let replayed: StoredRequest | string;
   try {
     replayed = (await requestFor(deps, args, ref)).request;
   } catch (error) {
     if (!(error instanceof CallArgumentError || error instanceof RequestShapeError)) throw error;
-    throw refuse(deps, waiting, `the call the snippet made after Approve could not be resolved (${error.message})`);
+    replayed = `the call the snippet made after Approve could not be resolved (${error.message})`;
   }
+  return await dispatchApproved(deps, executionId, replayed, ref, async (request) => {
+    const response = await client.request(toClientRequest(request));
+    const result = response.kind !== "json" ? response : response.resultInfo ? { result: response.result, result_info: response.resultInfo } : response.result;
+    return { status: response.status, result, undo: response.kind === "json" ? undoFor(request, response.result) : undefined };
+  });
+}
+
+/** What sending a stored request returned. */
+export interface Sent {
+  /** The HTTP status (200 for calls that have none, such as MCP tools). */
+  status: number;
+  result: unknown;
+  undo?: UndoCall;
+}
+
+/** What the dispatcher needs (any connector's gate). */
+export type GateDeps = Pick<WriteGateDeps, "store" | "db" | "deliverCredentials">;
+
+/**
+ * The gate for any connector: finds the approved card whose stored request is the replayed call
+ * (or refuses, saying why), claims it, sends the stored request through `send` exactly once, and
+ * records the outcome. `replayed` is the replayed call frozen the same way as the card, or why it
+ * could not be; `current` is the credential the call would go out with now.
+ */
+// Every rejection here is awaited on the way out (`return await`): a rejected promise handed on
+// without await is reported by workerd as unhandled for a moment, though the caller catches it.
+export async function dispatchApproved(deps: GateDeps, executionId: string, replayed: StoredRequest | string, current: CredentialRef, send: (request: StoredRequest) => Promise<Sent>): Promise<unknown> {
+  const approved = deps.store.forExecution(executionId).filter((a) => a.state === "approved");
+  const waiting = approved.find((a) => a.dispatch === null);
+  if (typeof replayed === "string") throw refuse(deps, waiting, replayed);
   const sameContent = (a: Approval) => requestDifference(a.request, { ...replayed, credential: a.request.credential }) === undefined;
   const match = approved.find((a) => a.dispatch === null && sameContent(a)) ?? approved.find(sameContent);
   if (!match) throw refuse(deps, waiting, requestDifference(waiting?.request ?? replayed, replayed) ?? "no approved card matches this call");
   if (match.dispatch !== null) return replayOutcome(match);
-  if (match.request.credential.id !== ref.id) {
-    throw refuse(deps, match, `the Cloudflare token changed after the card was shown (card: ${match.request.credential.label}; now: ${ref.label}), so the card is void`);
+  if (match.request.credential.id !== current.id) {
+    throw refuse(deps, match, `the credential changed after the card was shown (card: ${match.request.credential.label}; now: ${current.label}), so the card is void`);
   }
   if (!deps.store.claimDispatch(match.id, Date.now())) return replayOutcome(deps.store.get(match.id) ?? match);
-  return send(deps, client, match);
+  return await sendOnce(deps, match, send);
 }
 
-async function send(deps: WriteGateDeps, client: CloudflareClient, approval: Approval): Promise<unknown> {
+async function sendOnce(deps: GateDeps, approval: Approval, send: (request: StoredRequest) => Promise<Sent>): Promise<unknown> {
   const { request } = approval;
   try {
-    const response = await client.request(toClientRequest(request));
-    const result = response.kind !== "json" ? response : response.resultInfo ? { result: response.result, result_info: response.resultInfo } : response.result;
-    const undo = response.kind === "json" ? undoFor(request, response.result) : undefined;
+    const sent = await send(request);
     // A secret is never kept in the record, never handed to the snippet (nor so to the model): the requester sees it privately.
-    const kept = request.returnsCredentials ? CREDENTIALS_PLACEHOLDER : result;
-    deps.store.finishDispatch(approval.id, { ok: true, httpStatus: response.status, response: kept, undo });
-    await auditCallFinished(deps.db, approval.auditCallId, { ok: true, httpStatus: response.status });
-    if (request.returnsCredentials) await deps.deliverCredentials(approval, result);
+    const kept = request.returnsCredentials ? CREDENTIALS_PLACEHOLDER : sent.result;
+    deps.store.finishDispatch(approval.id, { ok: true, httpStatus: sent.status, response: kept, undo: sent.undo });
+    await auditCallFinished(deps.db, approval.auditCallId, { ok: true, httpStatus: sent.status });
+    if (request.returnsCredentials) await deps.deliverCredentials(approval, sent.result);
     return kept;
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
@@ -121,7 +147,7 @@ function replayOutcome(approval: Approval): unknown {
   }
 }
 
-function refuse(deps: WriteGateDeps, approval: Approval | undefined, reason: string): WriteRefusedError {
+function refuse(deps: GateDeps, approval: Approval | undefined, reason: string): WriteRefusedError {
   if (approval) deps.store.refuseDispatch(approval.id, reason);
   return new WriteRefusedError(`Nothing was sent: ${reason}. The approved card was for ${approval ? `${approval.request.method} ${approval.request.path}` : "a different call"}; only exactly what a card shows can run.`);
 }
