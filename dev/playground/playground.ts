@@ -103,6 +103,8 @@ export async function startPlayground(options: PlaygroundOptions = {}): Promise<
       `TELEGRAM_API_ROOT=${telegram.url}`,
       `ALLOWED_USER_IDS=${PLAYGROUND_USERS.owner.id}`,
       `APPROVER_IDS=${PLAYGROUND_USERS.approver.id}`,
+      // So /mcp shows the local endpoint an MCP client can use.
+      `PUBLIC_URL=http://127.0.0.1:${workerPort}`,
       ...(emulator ? [`CLOUDFLARE_API_TOKEN=${DEMO_API_TOKEN}`, `CLOUDFLARE_API_BASE=${emulator.apiBase}`] : []),
     ].join("\n") + "\n", { mode: 0o600 });
 

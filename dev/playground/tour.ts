@@ -6,6 +6,7 @@
  * A step either behaves as expected or throws a `TourStepError` saying what was expected and
  * what the bot did instead; the transcript is printed as the tour goes.
  */
+import { Client as McpClient, StreamableHTTPClientTransport } from "@modelcontextprotocol/client";
 import { emulatorControl } from "../cloudflare-emulator/control.ts";
 import { DEMO_ACCOUNT_ID, DEMO_API_TOKEN } from "../cloudflare-emulator/server.ts";
 import type { BotEvent, ChatEvent, InlineKeyboard } from "./chat-log.ts";
@@ -123,6 +124,32 @@ export async function runTour(pg: Playground, print: (line: string) => void): Pr
     if ((await creates(other)) !== 0) throw new TourStepError(`${other} was created although nobody allowed approved it`);
   });
 
+  await step("an MCP client (the official SDK) asks for a write: the card comes here, and the client gets the result after Approve", async () => {
+    const from = await send(owner, "/mcp new demo");
+    const made = await waitFor(pg, from, "a new MCP token, shown once", (e) => sent(e, owner.id, (t) => t.includes('MCP token "demo"')));
+    const token = /cmcp_[A-Za-z0-9_-]+/.exec(made.text ?? "")?.[0];
+    if (!token) throw new TourStepError("the /mcp new answer holds no token");
+    const viaMcp = `${name}-mcp`;
+    const client = new McpClient({ name: "demo-agent", version: "1.0.0" }, { versionNegotiation: { mode: "auto" } });
+    await client.connect(new StreamableHTTPClientTransport(new URL(`${pg.urls.worker}/mcp`), { requestInit: { headers: { authorization: `Bearer ${token}` } } }));
+    try {
+      const paused = await client.callTool({ name: "execute", arguments: { code: writeSnippet(viaMcp).replace("/cloudflare run ", "") } });
+      const text = textOf(paused);
+      print(`   agent  › execute → ${text.split("\n")[0]}`);
+      const executionId = /Execution id: (exec_[\w-]+)/.exec(text)?.[1];
+      if (!executionId) throw new TourStepError(`the client was not told the run waits for approval: ${text}`);
+      const mcpCard = await waitFor(pg, from, "the approval card, marked with the MCP client and token", (e) => hasButton(e, "ap") && Boolean(e.kind === "bot" && e.text?.includes("via demo-agent")));
+      if ((await creates(viaMcp)) !== 0) throw new TourStepError("the database was created before anyone approved");
+      await tap(owner, mcpCard, "ap");
+      const result = textOf(await client.callTool({ name: "execution", arguments: { id: executionId, wait: 20 } }));
+      print(`   agent  › execution → ${result}`);
+      if (!result.includes('"status":"completed"') || !result.includes(viaMcp)) throw new TourStepError(`the client did not get the result: ${result}`);
+      if ((await creates(viaMcp)) !== 1) throw new TourStepError(`expected exactly 1 create request for ${viaMcp}`);
+    } finally {
+      await client.close();
+    }
+  });
+
   const skipped: TourResult["skipped"] = [];
   if (pg.llmConfigured) {
     await step("a request in plain words (the configured model writes the code)", async () => {
@@ -136,6 +163,11 @@ export async function runTour(pg: Playground, print: (line: string) => void): Pr
     print(`── skipped: a request in plain words — ${reason}`);
   }
   return { passed, skipped };
+}
+
+/** The text of an MCP tool result. */
+function textOf(result: unknown): string {
+  return ((result as { content?: Array<{ text?: string }> }).content ?? []).map((c) => c.text ?? "").join("\n");
 }
 
 /** Waits for the first event after `from` matching `match`; a TourStepError names what was expected. */
