@@ -8,6 +8,7 @@ import { Client as ClientV1 } from "@modelcontextprotocol/sdk/client/index.js";
 import { StreamableHTTPClientTransport as TransportV1 } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
 import { CfWorkerJsonSchemaValidator } from "@modelcontextprotocol/sdk/validation/cfworker-provider.js";
 import { Client as ClientV2, StreamableHTTPClientTransport as TransportV2 } from "@modelcontextprotocol/client";
+import { createTaskSessionFromClient, resultFromTaskOutcome } from "@modelcontextprotocol/ext-tasks/client";
 import { afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import { USERS } from "./support/test-env.ts";
 import { botCalls, callbackUpdate, chatStub, deliver, sentTexts, textUpdate, waitForCalls } from "./support/telegram.ts";
@@ -114,6 +115,33 @@ describe("MCP server: the official SDK clients", () => {
     expect(await createRequests(rejected) + await createRequests(expired)).toBe(0);
     await client.close();
   });
+
+  it("answers a client that declares the Tasks extension with a task it polls, completed after Approve", async () => {
+    const TASKS = "io.modelcontextprotocol/tasks";
+    const capabilities = { extensions: { [TASKS]: {} } };
+    const client = new ClientV2({ name: "tasks-client", version: "1.0.0" }, { versionNegotiation: { mode: { pin: "2026-07-28" } }, capabilities });
+    await client.connect(new TransportV2(new URL(URL_MCP), { fetch: workerFetch, requestInit: { headers: { authorization: `Bearer ${token}` } } }));
+    let id = 0;
+    // The extension's own request path: framed for 2026-07-28, with the headers that revision requires.
+    const rawDispatch = async (request: { method: string; params?: Record<string, unknown> }) => {
+      const name = request.params?.name ?? request.params?.taskId;
+      const response = await workerFetch(URL_MCP, { method: "POST", body: JSON.stringify({ jsonrpc: "2.0", id: ++id, ...request }), headers: {
+        authorization: `Bearer ${token}`, "content-type": "application/json", accept: "application/json, text/event-stream",
+        "mcp-protocol-version": "2026-07-28", "mcp-method": request.method, ...(typeof name === "string" ? { "mcp-name": name } : {}) } });
+      return response.json();
+    };
+    const session = createTaskSessionFromClient(client, { endpointId: "test", rawDispatch: rawDispatch as never,
+      v2RequestFraming: { protocolVersion: "2026-07-28", clientInfo: { name: "tasks-client", version: "1.0.0" }, clientCapabilities: capabilities } });
+    const name = unique("as-task");
+    const execution = await session.callTool("execute", { code: writeSnippet(name) });
+    const card = cards(await waitForCalls(OWNER_CHAT, (c) => cards(c).some((k) => k.text.includes(name)))).find((k) => k.text.includes(name))!;
+    await deliver(callbackUpdate(dataOf(card, "ap"), { userId: USERS.owner, chatId: OWNER_CHAT, messageId: card.messageId }));
+    const { outcome } = await (execution as { settle(): Promise<{ outcome: unknown }> }).settle();
+    expect(textOf(resultFromTaskOutcome(outcome as never))).toContain(`"result":"${name}"`);
+    expect(await createRequests(name)).toBe(1);
+    await session.close();
+    await client.close();
+  }, 60_000);
 
   it("serves two clients at once", async () => {
     const [a, b] = await Promise.all([v1(), v2()]);
