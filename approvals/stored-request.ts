@@ -48,13 +48,7 @@ export interface StoredRequest {
 }
 
 /** What `freezeRequest` needs: a resolved call in plain values. */
-export interface RequestToFreeze {
-  operationId: string;
-  summary: string;
-  method: string;
-  template: string;
-  path: string;
-  pathParams: Record<string, string>;
+export interface RequestToFreeze extends Pick<StoredRequest, "operationId" | "summary" | "method" | "template" | "path" | "pathParams"> {
   query: Record<string, string | number | boolean>;
   body: unknown;
   bodyEncoding?: "multipart" | "binary";

@@ -2,18 +2,13 @@ import { evictDurableObject, runDurableObjectAlarm } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { CLOUDFLARE_TEST_TOKEN, USERS } from "./support/test-env.ts";
-import { allBotCalls, callbackUpdate, chatStub, deliver, freshChatId, sentTexts, textUpdate, waitForCalls } from "./support/telegram.ts";
-import { buttons, cards, createRequests, d1Names, dataOf, waitForAnswer } from "./support/code-mode.ts";
+import { allBotCalls, chatStub, deliver, freshChatId, sentTexts, textUpdate, waitForCalls } from "./support/telegram.ts";
+import { buttons, cards, createRequests, d1Names, dataOf, waitForAnswer, tap } from "./support/code-mode.ts";
 
 const unique = (prefix: string) => `${prefix}-${Math.random().toString(36).slice(2, 8)}`;
 const createSnippet = (...names: string[]) =>
   `/cloudflare run const made = [];\n${names.map((n) => `made.push((await cloudflare.write({ op: "d1.database.create", body: { name: "${n}" } })).name);`).join("\n")}\nreturn made;`;
 
-async function tap(chatId: number, messageId: number, data: string, userId: number = USERS.owner) {
-  const update = callbackUpdate(data, { userId, chatId, messageId });
-  await deliver(update);
-  return update.callback_query.id;
-}
 
 const done = (texts: string[]) => texts.find((t) => t.startsWith("✅ Done"));
 

@@ -2,16 +2,11 @@ import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { DEMO_ACCOUNT_ID } from "../dev/cloudflare-emulator/seed.ts";
 import { USERS } from "./support/test-env.ts";
-import { botCalls, callbackUpdate, deliver, freshChatId, sentTexts, textUpdate, waitForCalls } from "./support/telegram.ts";
-import { cards, waitForAnswer, createRequests, d1Names, dataOf } from "./support/code-mode.ts";
+import { botCalls, deliver, freshChatId, sentTexts, textUpdate, waitForCalls } from "./support/telegram.ts";
+import { cards, waitForAnswer, createRequests, d1Names, dataOf, tap } from "./support/code-mode.ts";
 
 const unique = (prefix: string) => `${prefix}-${Math.random().toString(36).slice(2, 8)}`;
 
-async function tap(chatId: number, messageId: number, data: string, userId: number = USERS.owner) {
-  const update = callbackUpdate(data, { userId, chatId, messageId });
-  await deliver(update);
-  return update.callback_query.id;
-}
 
 describe("Code Mode: running code", () => {
   it("answers a read-only snippet directly, with the API's data", async () => {

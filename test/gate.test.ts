@@ -10,17 +10,12 @@ import { describe, expect, it } from "vitest";
 import { DEMO_ACCOUNT_ID, DEMO_ZONES } from "../dev/cloudflare-emulator/seed.ts";
 import { USERS } from "./support/test-env.ts";
 import { callbackUpdate, deliver, freshChatId, injectFault, sentTexts, textUpdate, waitForCalls } from "./support/telegram.ts";
-import { buttons, cards, createRequests, dataOf, emulator, waitForAnswer } from "./support/code-mode.ts";
+import { buttons, cards, createRequests, dataOf, emulator, waitForAnswer, tap } from "./support/code-mode.ts";
 import { CLOUDFLARE_TEST_TOKEN } from "./support/test-env.ts";
 
 const unique = (prefix: string) => `${prefix}-${Math.random().toString(36).slice(2, 8)}`;
 const D1 = `/accounts/${DEMO_ACCOUNT_ID}/d1/database`;
 
-async function tap(chatId: number, messageId: number, data: string, userId: number = USERS.owner) {
-  const update = callbackUpdate(data, { userId, chatId, messageId });
-  await deliver(update);
-  return update.callback_query.id;
-}
 
 /** Creates a D1 database straight in the emulator (not through the bot): the resource an attack aims at. */
 async function victimDatabase(name: string): Promise<string> {

@@ -8,14 +8,11 @@ import { RequesterCredentials } from "../skills/cloudflare/code-mode/requester-c
 import type { ChatDesk, RunListener } from "../skills/cloudflare/code-mode/run-listener.ts";
 import { Runs } from "../skills/cloudflare/code-mode/runs.ts";
 import { CLOUDFLARE_TEST_TOKEN, USERS } from "./support/test-env.ts";
-import { botCalls, callbackUpdate, chatStub, deliver, freshChatId, sentTexts, textUpdate, waitForCalls } from "./support/telegram.ts";
-import { buttons, cards, d1Names, dataOf, emulator } from "./support/code-mode.ts";
+import { botCalls, chatStub, deliver, freshChatId, sentTexts, textUpdate, waitForCalls } from "./support/telegram.ts";
+import { buttons, cards, d1Names, dataOf, emulator, tap } from "./support/code-mode.ts";
 
 const unique = (prefix: string) => `${prefix}-${Math.random().toString(36).slice(2, 8)}`;
 
-async function tap(chatId: number, messageId: number, data: string, userId: number = USERS.owner) {
-  await deliver(callbackUpdate(data, { userId, chatId, messageId }));
-}
 
 describe("runs are found by id", () => {
   it("a run in a chat with 60 earlier runs can still be approved, undone and saved", async () => {

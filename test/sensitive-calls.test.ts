@@ -5,17 +5,12 @@ import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { DEMO_TUNNEL, DEMO_ZONES } from "../dev/cloudflare-emulator/seed.ts";
 import { USERS } from "./support/test-env.ts";
-import { allBotCalls, botCalls, callbackUpdate, deliver, freshChatId, sentTexts, textUpdate, waitForCalls } from "./support/telegram.ts";
-import { buttons, cards, dataOf, emulator, waitForAnswer } from "./support/code-mode.ts";
+import { allBotCalls, botCalls, deliver, freshChatId, sentTexts, textUpdate, waitForCalls } from "./support/telegram.ts";
+import { buttons, cards, dataOf, emulator, waitForAnswer, tap } from "./support/code-mode.ts";
 
 const REVEAL = `/cloudflare run const token = await cloudflare.reveal({ op: "zeroTrust.tunnels.cloudflared.token.get", params: { tunnel_id: "${DEMO_TUNNEL.id}" } });
 return { token };`;
 
-async function tap(chatId: number, messageId: number, data: string, userId: number = USERS.owner) {
-  const update = callbackUpdate(data, { userId, chatId, messageId });
-  await deliver(update);
-  return update.callback_query.id;
-}
 
 describe("reads that return credentials", () => {
   it("ask first, then show the answer only to the requester, privately, with a delete button; the snippet gets a placeholder", async () => {

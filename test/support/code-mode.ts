@@ -5,7 +5,8 @@ import type { RecordedCall } from "../../dev/fake-telegram/fake-bot-api.ts";
 import { emulatorControl } from "../../dev/cloudflare-emulator/control.ts";
 import { DEMO_ACCOUNT_ID } from "../../dev/cloudflare-emulator/seed.ts";
 import { CLOUDFLARE_TEST_TOKEN } from "./test-env.ts";
-import { allBotCalls } from "./telegram.ts";
+import { USERS } from "./test-env.ts";
+import { allBotCalls, callbackUpdate, deliver } from "./telegram.ts";
 
 /** The emulator the Worker talks to in tests. */
 export const emulator = emulatorControl(inject("cloudflareEmulatorUrl"));
@@ -57,4 +58,11 @@ export async function d1Names(): Promise<string[]> {
 export async function createRequests(name: string): Promise<number> {
   const requests = await emulator.requests({ path: `/accounts/${DEMO_ACCOUNT_ID}/d1/database`, method: "POST" });
   return requests.filter((r) => r.body.includes(`"${name}"`)).length;
+}
+
+/** Taps a button (its callback data) on bot message `messageId` as `userId`; returns the callback query's id. */
+export async function tap(chatId: number, messageId: number, data: string, userId: number = USERS.owner): Promise<string> {
+  const update = callbackUpdate(data, { userId, chatId, messageId });
+  await deliver(update);
+  return update.callback_query.id;
 }
