@@ -26,6 +26,14 @@ describe("Code Mode: running code", () => {
     expect(sentTexts(calls).find((t) => t.startsWith("✅ Done"))).toContain('"demo-shop.dev"');
   });
 
+  it("reports a syntax error on the line the person wrote it, in a command and in a ```js block", async () => {
+    const chatId = freshChatId();
+    await deliver(textUpdate("/cloudflare run const a = 1;\nconst b = ;\nreturn a;", { userId: USERS.owner, chatId }));
+    await deliver(textUpdate("```js\nconst a = 1;\nconst b = ;\n```", { userId: USERS.owner, chatId }));
+    const calls = await waitForCalls(chatId, (c) => sentTexts(c).filter((t) => t.startsWith("⚠️ The snippet failed")).length === 2);
+    for (const text of sentTexts(calls).filter((t) => t.startsWith("⚠️ The snippet failed"))) expect(text).toContain("syntax error at line 2, column 11");
+  });
+
   it("reports a failing snippet plainly", async () => {
     const chatId = freshChatId();
     await deliver(textUpdate('/cloudflare run await cloudflare.read({ op: "d1.database.create", body: { name: "x" } })', { userId: USERS.owner, chatId }));

@@ -5,6 +5,7 @@
  */
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
+import { normalizeCode } from "@cloudflare/codemode";
 import { GuardedExecutor } from "../../skills/cloudflare/sandbox/guarded-executor.ts";
 
 const executor = new GuardedExecutor({ loader: env.LOADER, timeoutMs: 5_000, stepBudget: 2_000_000 });
@@ -65,6 +66,13 @@ describe("other bad snippets", () => {
   it("reports a syntax error with its line and column", async () => {
     const result = await run("const a = 1;\nconst b = ;\nreturn a;");
     expect(result.error).toBe("syntax error at line 2, column 11: Unexpected token");
+  });
+
+  it("reports the person's line, not the wrapper's, for code that went through codemode's normalizer", async () => {
+    const result = await run(normalizeCode("const a = 1;\nconst b = ;\nreturn a;"));
+    expect(result.error).toBe("syntax error at line 2, column 11: Unexpected token");
+    const fenced = await run(normalizeCode("```js\nconst a = 1;\nconst b = ;\n```"));
+    expect(fenced.error).toBe("syntax error at line 2, column 11: Unexpected token");
   });
 
   it("blocks fetch and says how to reach the API instead", async () => {

@@ -59,7 +59,9 @@ export function guardSnippet(source: string, budget = DEFAULT_STEP_BUDGET): Guar
 
 /** Parses the code as the person wrote it; returns a readable error with line and column, or undefined. */
 export function checkSyntax(source: string): string | undefined {
-  const code = stripFences(source.trim());
+  // codemode's runCode wraps code it cannot parse in `async () => {\n…\n}` before it reaches the
+  // sandbox; the person's line 1 is then line 2, so the wrapper is taken off before reporting.
+  const code = /^async \(\) => \{\n([\s\S]*)\n\}$/.exec(source)?.[1] ?? stripFences(source.trim());
   try {
     acorn.parse(code, { ecmaVersion: "latest", sourceType: "module", allowReturnOutsideFunction: true, allowAwaitOutsideFunction: true, locations: true });
     return undefined;
