@@ -14,6 +14,7 @@ import { requestLine } from "../approvals/stored-request.ts";
 import type { RunRecord, RunStore } from "../approvals/run-store.ts";
 import type { ChatDesk, RunEnd, RunListener } from "../skills/cloudflare/code-mode/run-listener.ts";
 import type { Runs } from "../skills/cloudflare/code-mode/runs.ts";
+import { MAX_WAIT_MS } from "./limits.ts";
 
 /** What a caller learns about an execution. */
 export type ExecutionView =
@@ -30,9 +31,6 @@ export interface McpCaller {
   client: string;
   tokenName: string;
 }
-
-/** Longest `execution` may wait for an outcome: well inside a client's ~60 s call timeout. */
-export const MAX_WAIT_MS = 20_000;
 
 /** Starts a snippet for an MCP caller and reports its first pass. */
 export async function executeForMcp(runs: Runs, caller: McpCaller, code: string): Promise<ExecutionView> {

@@ -16,7 +16,8 @@
 import { createMcpHandler, McpServer, type AuthInfo, type McpHttpHandler } from "@modelcontextprotocol/server";
 import { z } from "zod";
 import { searchOperations } from "../skills/cloudflare/catalog/index.ts";
-import { MAX_WAIT_MS, type ExecutionView, type McpCaller } from "./mcp-runs.ts";
+import { MAX_WAIT_MS } from "./limits.ts";
+import type { ExecutionView, McpCaller } from "./mcp-runs.ts";
 import { VERSION } from "../core/version.ts";
 
 /** What the tools need: how to reach a user's chat, given who the token belongs to. */
