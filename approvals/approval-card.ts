@@ -11,7 +11,7 @@ import type { InlineKeyboardMarkup } from "grammy/types";
 import { buttonData } from "./callback-data.ts";
 import type { Approval } from "./approval-store.ts";
 import type { Risk } from "./policy.ts";
-import { bodyText, requestLine, type StoredRequest } from "./stored-request.ts";
+import { bodyText, requestLine, UNCATALOGED, type StoredRequest } from "./stored-request.ts";
 
 /** Bodies longer than this go in an attached file (a Telegram message holds 4,096 characters). */
 const BODY_INLINE_CHARS = 1500;
@@ -41,6 +41,7 @@ export function cardText(card: CardInput): F {
     fmt`${request.summary || request.operationId} (${F.code(request.operationId)})`,
     F.code(requestLine(request)),
   ];
+  if (request.operationId === UNCATALOGED) lines.push(F.bold("⚠️ This operation is not in the bot's API catalog: nothing checked its method, path or body. Make sure they are what you want."));
   if (request.body) {
     const text = bodyText(request.body);
     lines.push(text.length <= BODY_INLINE_CHARS

@@ -28,6 +28,9 @@ export interface CredentialRef {
   label: string;
 }
 
+/** The operation id of a call to a path the API catalog does not know (sent as given; its card says so). */
+export const UNCATALOGED = "uncataloged";
+
 /** A request frozen at card time. */
 export interface StoredRequest {
   operationId: string;

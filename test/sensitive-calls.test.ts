@@ -3,7 +3,7 @@
 // or a group), GETs that change things, and reads that become writes through a parameter.
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import { DEMO_TUNNEL, DEMO_ZONES } from "../dev/cloudflare-emulator/seed.ts";
+import { DEMO_ACCOUNT_ID, DEMO_TUNNEL, DEMO_ZONES } from "../dev/cloudflare-emulator/seed.ts";
 import { USERS } from "./support/test-env.ts";
 import { allBotCalls, botCalls, deliver, freshChatId, sentTexts, textUpdate, waitForCalls } from "./support/telegram.ts";
 import { buttons, cards, dataOf, emulator, waitForAnswer, tap } from "./support/code-mode.ts";
@@ -77,3 +77,38 @@ describe("calls the catalog marks as writes beyond their method", () => {
     expect((await botCalls(chatId)).length).toBeGreaterThan(0);
   });
 });
+
+describe("operations the catalog does not have", () => {
+  const builds = `/accounts/${DEMO_ACCOUNT_ID}/builds/workers/shop-api/builds`;
+
+  it("runs a GET to an uncataloged path as a read", async () => {
+    const chatId = freshChatId();
+    await deliver(textUpdate(`/cloudflare run return (await cloudflare.read({ op: "GET ${builds}" })).map((b) => b.status);`, { userId: USERS.owner, chatId }));
+    const calls = await waitForCalls(chatId, (c) => sentTexts(c).some((t) => t.startsWith("✅ Done") || t.startsWith("⚠️")));
+    expect(sentTexts(calls).find((t) => t.startsWith("✅ Done"))).toContain('"success"');
+  });
+
+  it("asks for any other method with a card that says it is not in the catalog, and sends exactly that after Approve", async () => {
+    const chatId = freshChatId();
+    const since = (await emulator.requests()).at(-1)?.seq ?? 0;
+    await deliver(textUpdate(`/cloudflare run return (await cloudflare.write({ op: "POST ${builds}", body: { branch: "main" } })).status;`, { userId: USERS.owner, chatId }));
+    const [card] = cards(await waitForCalls(chatId, (c) => cards(c).length === 1));
+    expect(card!.text).toContain(`POST ${builds}`);
+    expect(card!.text).toContain("This operation is not in the bot's API catalog");
+    expect((await emulator.requests({ since, method: "POST" })).filter((r) => r.path === builds)).toEqual([]);
+    await tap(chatId, card!.messageId, dataOf(card!, "ap"));
+    await waitForCalls(chatId, (c) => sentTexts(c).some((t) => t.startsWith("✅ Done") && t.includes('"queued"')));
+    const sent = (await emulator.requests({ since, method: "POST" })).filter((r) => r.path === builds);
+    expect(sent.map((r) => r.body)).toEqual(['{"branch":"main"}']);
+  });
+
+  it("refuses an uncataloged path that climbs or carries raw characters", async () => {
+    const chatId = freshChatId();
+    await deliver(textUpdate(`/cloudflare run const out = []; for (const op of ["GET /accounts/x/../zones", "GET /accounts/x/%2e%2e/zones", "GET /accounts/x y/builds"]) { try { await cloudflare.read({ op }); out.push("sent"); } catch (e) { out.push(e.message); } } return out;`, { userId: USERS.owner, chatId }));
+    const calls = await waitForCalls(chatId, (c) => sentTexts(c).some((t) => t.startsWith("✅ Done")));
+    const done = sentTexts(calls).find((t) => t.startsWith("✅ Done"))!;
+    expect(done).toContain("0 API calls");
+    expect(done).not.toContain('"sent"');
+  });
+});
+

@@ -19,6 +19,7 @@ import { matchRoute, type Route } from "./router.ts";
 import { accountRoutes } from "./routes/account-routes.ts";
 import { storageRoutes } from "./routes/storage-routes.ts";
 import { tunnelRoutes } from "./routes/tunnel-routes.ts";
+import { buildsRoutes } from "./routes/builds-routes.ts";
 import { workerRoutes } from "./routes/worker-routes.ts";
 import { zoneRoutes } from "./routes/zone-routes.ts";
 import { seedState, type EmulatorState, type TokenRecord } from "./seed.ts";
@@ -70,7 +71,7 @@ export interface RecordedRequest {
   at: number;
 }
 
-const ROUTES: readonly Route[] = [...accountRoutes, ...zoneRoutes, ...storageRoutes, ...workerRoutes, ...tunnelRoutes];
+const ROUTES: readonly Route[] = [...accountRoutes, ...zoneRoutes, ...storageRoutes, ...workerRoutes, ...tunnelRoutes, ...buildsRoutes];
 
 /** The Cloudflare API emulator (a test double; see the module comment). */
 export class CloudflareEmulator {

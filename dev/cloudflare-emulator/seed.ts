@@ -66,6 +66,8 @@ export interface EmulatorState {
   subdomains: Map<string, string>;
   /** Queues by queue_id. */
   queues: Map<string, { accountId: string; row: Record<string, unknown> }>;
+  /** Workers Builds by `accountId/script` (newest first): an API the SDK lacks. */
+  builds: Map<string, Array<Record<string, unknown>>>;
   /** Cloudflare Tunnels by id, with the token that runs each (a credential). */
   tunnels: Map<string, { accountId: string; row: Record<string, unknown>; token: string }>;
 }
@@ -115,6 +117,7 @@ export function seedState(): EmulatorState {
       row: { queue_id: "a4c1e9b2d7f04e3a9c8b7a6f5e4d3c2b", queue_name: "order-events", created_on: T0, modified_on: T1,
         producers: [{ type: "worker", script: "shop-api" }], producers_total_count: 1, consumers: [], consumers_total_count: 0,
         settings: { delivery_delay: 0, delivery_paused: false, message_retention_period: 345600 } } }]]),
+    builds: new Map([[`${DEMO_ACCOUNT_ID}/shop-api`, [{ build_uuid: "b1a2c3d4-0000-4000-8000-000000000001", status: "success", trigger: "push", created_on: T1 }]]]),
     tunnels: new Map([[DEMO_TUNNEL.id, { accountId: DEMO_ACCOUNT_ID, token: DEMO_TUNNEL.token,
       row: { id: DEMO_TUNNEL.id, account_tag: DEMO_ACCOUNT_ID, name: DEMO_TUNNEL.name, status: "healthy", tun_type: "cfd_tunnel",
         created_at: T0, deleted_at: null, remote_config: true, connections: [], conns_active_at: T1, conns_inactive_at: null } }]]),

@@ -5,6 +5,7 @@
  * is missing, in words the model can act on.
  */
 import { z } from "zod";
+import { UNCATALOGED } from "../../../approvals/stored-request.ts";
 import type { OperationDetail } from "../catalog/types.ts";
 
 /** The catalog functions a call needs (bound to the generated catalog in production). */
@@ -51,8 +52,10 @@ export async function resolveCall(catalog: CatalogLookup, raw: unknown, defaults
   let operation: OperationDetail | undefined;
   let fromPath: Record<string, string> = {};
   if (spaced) {
-    const found = await catalog.find(spaced[1]!.toUpperCase(), spaced[2]!.split("?")[0]!);
-    if (!found) throw new CallArgumentError(`no Cloudflare API operation matches ${spaced[1]!.toUpperCase()} ${spaced[2]}; use cloudflare.search("…") to find one`);
+    const method = spaced[1]!.toUpperCase() as OperationDetail["method"];
+    const path = spaced[2]!.split("?")[0]!;
+    const found = await catalog.find(method, path);
+    if (!found) return uncataloged(method, path, args);
     operation = found.operation;
     // "GET /accounts/{account_id}/…" names the template: its placeholders are filled from params and defaults, not sent as "{account_id}".
     fromPath = Object.fromEntries(Object.entries(found.params).filter(([, value]) => !/^\{[^}]*\}$/.test(value)));
@@ -86,6 +89,31 @@ export async function resolveCall(catalog: CatalogLookup, raw: unknown, defaults
     if (param.in === "query" && given[param.name] !== undefined && query[param.name] === undefined) query[param.name] = given[param.name]!;
   }
   return { operation, pathParams, path, query, body: args.body };
+}
+
+/**
+ * A call to a path the catalog does not know (the live API has operations the SDK lacks, such as
+ * Workers Builds): GET is a read, anything else a write, and the card says plainly that the
+ * operation is not in the catalog. The path is sent as given, and must be plain segments.
+ */
+function uncataloged(method: OperationDetail["method"], path: string, args: { query?: Record<string, unknown>; body?: unknown }): ResolvedCall {
+  if (!/^\/[^/]/.test(path) || path.endsWith("/")) throw new CallArgumentError(`${method} ${path}: give the full path, such as "GET /accounts/<id>/builds/workers/<script>/builds"`);
+  for (const segment of path.slice(1).split("/")) {
+    const refused = unsafeSegment("path", segment);
+    if (refused) throw new CallArgumentError(`${method} ${path}: a path segment ${refused}`);
+    if (!/^(?:[A-Za-z0-9_.~!$&'()*+,;=:@-]|%[0-9A-Fa-f]{2})+$/.test(segment)) {
+      throw new CallArgumentError(`${method} ${path}: the segment ${JSON.stringify(segment)} has characters that must be percent-encoded`);
+    }
+  }
+  const operation: OperationDetail = {
+    id: UNCATALOGED, method, path, summary: "Not in the API catalog", description: "", access: method === "GET" ? "read" : "write",
+    deprecated: false, pagination: "none", params: [],
+  };
+  const query: Record<string, string | number | boolean> = {};
+  for (const [key, value] of Object.entries(args.query ?? {})) {
+    if (value !== undefined && value !== null) query[key] = typeof value === "object" ? JSON.stringify(value) : (value as string | number | boolean);
+  }
+  return { operation, pathParams: {}, path, query, body: args.body };
 }
 
 /**
