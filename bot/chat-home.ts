@@ -119,10 +119,21 @@ export class ChatHome extends DurableObject<Env> {
   /** The chat's services, once the chat's id is known (from its first update). */
   private chatServices(): ChatServices | undefined {
     if (this.services) return this.services;
-    const chatId = this.ctx.storage.sql.exec<{ value: number }>("SELECT value FROM chat_home WHERE key = 'chat_id'").toArray()[0]?.value;
+    const chatId = this.ctx.storage.sql.exec<{ value: number }>("SELECT value FROM chat_home WHERE key = 'chat_id'").toArray()[0]?.value ?? this.chatIdFromRuns();
     if (chatId === undefined) return undefined;
     this.services = createChatServices({ ctx: this.ctx, env: this.env, config: this.config, api: this.getBot().api, chatId, wakeBy: (at) => this.wakeBy(at) });
     return this.services;
+  }
+
+  /** An object from before `chat_home` existed knows its chat from its runs (so its cards still expire before the next message). */
+  private chatIdFromRuns(): number | undefined {
+    try {
+      const chatId = this.ctx.storage.sql.exec<{ chat_id: number }>("SELECT chat_id FROM runs LIMIT 1").toArray()[0]?.chat_id;
+      if (chatId !== undefined) this.rememberChat(chatId);
+      return chatId;
+    } catch {
+      return undefined; // no runs table: this chat never ran anything
+    }
   }
 
   private rememberChat(chatId: number): void {
