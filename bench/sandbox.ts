@@ -28,6 +28,7 @@ import { parseArgs } from "node:util";
 import { DEMO_API_TOKEN, startCloudflareEmulator } from "../dev/cloudflare-emulator/server.ts";
 import { startFakeTelegram } from "../dev/fake-telegram/server.ts";
 import type { RecordedCall } from "../dev/fake-telegram/fake-bot-api.ts";
+import { callbackQueryUpdate, privateChat, textMessageUpdate } from "../dev/shared/telegram-updates.ts";
 import type { MeasureRequest, MeasureResponse } from "./sandbox-worker/index.ts";
 import {
   REPO_ROOT, WRANGLER_BIN, assertPortFree, bundleEntry, freePort, installCleanup, logTail, migrationArgs, removeOnExit,
@@ -154,33 +155,18 @@ async function measureSandbox(url: string, group: Group, apiBase: string, option
 class Updates {
   private nextUpdateId = 500_000;
   private nextMessageId = 1;
+  private readonly from = { id: USER_ID, is_bot: false, first_name: "Bench", username: "bench_user" } as const;
 
   text(text: string): string {
-    const command = /^\/\S+/.exec(text)?.[0];
-    return JSON.stringify({
-      update_id: this.nextUpdateId++,
-      message: {
-        message_id: this.nextMessageId++,
-        date: Math.floor(Date.now() / 1000),
-        chat: { id: USER_ID, type: "private", first_name: "Bench" },
-        from: { id: USER_ID, is_bot: false, first_name: "Bench", username: "bench_user" },
-        text,
-        ...(command ? { entities: [{ type: "bot_command", offset: 0, length: command.length }] } : {}),
-      },
-    });
+    return JSON.stringify(textMessageUpdate({ updateId: this.nextUpdateId++, messageId: this.nextMessageId++, chat: privateChat(this.from), from: this.from, text }));
   }
 
   tap(data: string, messageId: number): string {
-    return JSON.stringify({
-      update_id: this.nextUpdateId++,
-      callback_query: {
-        id: `bench-cbq-${this.nextUpdateId}`,
-        from: { id: USER_ID, is_bot: false, first_name: "Bench", username: "bench_user" },
-        chat_instance: "bench-ci",
-        message: { message_id: messageId, date: Math.floor(Date.now() / 1000), chat: { id: USER_ID, type: "private" }, text: "card" },
-        data,
-      },
-    });
+    const updateId = this.nextUpdateId++;
+    return JSON.stringify(callbackQueryUpdate({
+      updateId, queryId: `bench-cbq-${updateId}`, from: this.from, chatInstance: "bench-ci",
+      chat: { id: USER_ID, type: "private" }, messageId, messageText: "card", data,
+    }));
   }
 }
 
