@@ -1,6 +1,60 @@
 import { cloudflareTest, readD1Migrations } from "@cloudflare/vitest-plugin";
-import { defineConfig } from "vitest/config";
+import { defineConfig, type Plugin } from "vitest/config";
 import { CLOUDFLARE_TEST_TOKEN, NOTES_MCP_TOKEN, TEST_ENV } from "./test/support/test-env.ts";
+
+/*
+ * Why the workerd projects load code the way they do (measured on 2 cores, see issue 11):
+ * every test file gets a fresh workerd (vitest's `isolate`, which the tests rely on: storage,
+ * rate-limit windows and the model registry start empty per file), and the plugin loads the
+ * whole Worker graph into it through `main`, whatever the file imports. So each of the ~23 files
+ * ships every module over a WebSocket and compiles it again; vitest reports that as "transform".
+ * Unbundled and with source maps (vitest's disk cache appends them to the code) that was 222
+ * modules and 16.5 MB per file. Pre-bundling the dependencies, without source maps and
+ * whitespace, makes it ~110 modules and ~4.7 MB; our own code keeps its source maps.
+ */
+
+/**
+ * Dependencies pre-bundled for workerd (vite's optimizer, as wrangler's esbuild bundles them):
+ * - grammY plugins `require("grammy")` from CommonJS, which would pick grammY's Node build
+ *   (node-fetch); wrangler's bundler picks the web build, and pre-bundling does the same;
+ * - the rest are large, many-file packages: one bundle each loads far faster per test file.
+ */
+const PREBUNDLED = [
+  "grammy", "@grammyjs/auto-retry", "@grammyjs/parse-mode", "@grammyjs/commands", "@grammyjs/auto-chat-action",
+  "@modelcontextprotocol/server", "@modelcontextprotocol/client", "@modelcontextprotocol/sdk/client/index.js",
+  "@modelcontextprotocol/sdk/client/streamableHttp.js", "@modelcontextprotocol/sdk/validation/cfworker-provider.js", "@modelcontextprotocol/ext-tasks/client",
+  "ai", "ai/test", "@ai-sdk/anthropic", "@ai-sdk/openai", "@ai-sdk/openai-compatible", "workers-ai-provider",
+  "@cloudflare/codemode", "acorn", "zod", "gpt-tokenizer/encoding/o200k_base",
+];
+
+/** The optimizer settings both workerd projects share. */
+const deps = {
+  optimizer: {
+    ssr: {
+      enabled: true,
+      include: PREBUNDLED,
+      // Whitespace and comments only: names and code stay as the packages wrote them.
+      rolldownOptions: { output: { minify: { compress: false, mangle: false, codegen: { removeWhitespace: true } } } },
+    },
+  },
+};
+
+/**
+ * Drops the source maps of dependencies and of the generated API catalog before they reach
+ * workerd: they tripled the bytes every test file loads, and a stack frame inside a package
+ * is rarely what a failing test needs. Our own modules keep theirs. (The appended newline makes
+ * vite take this result: it keeps the file's own map when a transform leaves the code as is.)
+ */
+function withoutDependencySourceMaps(): Plugin {
+  return {
+    name: "without-dependency-source-maps",
+    enforce: "post",
+    transform(code, id) {
+      if (!id.includes("/node_modules/") && !id.includes("/catalog/generated/")) return null;
+      return { code: `${code}\n`, map: { mappings: "" } };
+    },
+  };
+}
 
 // Two projects: "workers" runs the bot in real workerd (D1, Durable Objects, Worker Loader);
 // "node" runs the Node-side tools (build scripts, CLIs, dev servers) in Node, where they live.
@@ -15,6 +69,7 @@ export default defineConfig(async () => {
       projects: [
         {
           plugins: [
+            withoutDependencySourceMaps(),
             cloudflareTest(({ inject }) => ({
               wrangler: { configPath: "./wrangler.toml" },
               additionalExports: { CodemodeRuntime: "DurableObject" },
@@ -32,9 +87,6 @@ export default defineConfig(async () => {
               },
             })),
           ],
-          // grammY plugins `require("grammy")` from CommonJS, which would pick grammY's Node build
-          // (node-fetch); wrangler's bundler picks the web build, so tests do the same.
-          // Pre-bundling them (esbuild, as wrangler does) resolves that require to the web build.
           test: {
             name: "workers",
             globalSetup: ["./test/global-setup.ts"],
@@ -43,18 +95,21 @@ export default defineConfig(async () => {
             exclude: ["test/node/**", "test/sandbox/**"],
             testTimeout: 20_000,
             hookTimeout: 30_000,
-            deps: { optimizer: { ssr: { enabled: true, include: ["grammy", "@grammyjs/auto-retry", "@grammyjs/parse-mode", "@grammyjs/commands"] } } },
+            deps,
           },
         },
         {
           // The sandbox's own tests: a broken loop guard freezes workerd, so they get their own
           // workerd (this project) and run under a hard timeout in a separate vitest process (npm test).
-          plugins: [cloudflareTest({ wrangler: { configPath: "./wrangler.toml" }, additionalExports: { CodemodeRuntime: "DurableObject" }, miniflare: { bindings: { ...TEST_ENV } } })],
+          plugins: [
+            withoutDependencySourceMaps(),
+            cloudflareTest({ wrangler: { configPath: "./wrangler.toml" }, additionalExports: { CodemodeRuntime: "DurableObject" }, miniflare: { bindings: { ...TEST_ENV } } }),
+          ],
           test: {
             name: "sandbox",
             include: ["test/sandbox/**/*.test.ts"],
             testTimeout: 20_000,
-            deps: { optimizer: { ssr: { enabled: true, include: ["grammy", "@grammyjs/auto-retry", "@grammyjs/parse-mode", "@grammyjs/commands"] } } },
+            deps,
           },
         },
         {

@@ -28,10 +28,11 @@ import { parseArgs } from "node:util";
 import { DEMO_API_TOKEN, startCloudflareEmulator } from "../dev/cloudflare-emulator/server.ts";
 import { startFakeTelegram } from "../dev/fake-telegram/server.ts";
 import type { RecordedCall } from "../dev/fake-telegram/fake-bot-api.ts";
+import { callbackQueryUpdate, privateChat, textMessageUpdate } from "../dev/shared/telegram-updates.ts";
 import type { MeasureRequest, MeasureResponse } from "./sandbox-worker/index.ts";
 import {
-  REPO_ROOT, WRANGLER_BIN, assertPortFree, bundleEntry, freePort, installCleanup, logTail, removeOnExit,
-  runToEnd, sleep, spawnGroup, stopAll, waitForHttp, wranglerDevArgs, type Group, runMain,
+  REPO_ROOT, WRANGLER_BIN, assertPortFree, bundleEntry, freePort, installCleanup, logTail, migrationArgs, removeOnExit,
+  runToEnd, startWorkerGroup, stopAll, type Group, runMain,
 } from "./support/processes.ts";
 import { percentile, round } from "./support/load.ts";
 import { intOption } from "./support/cli.ts";
@@ -154,33 +155,18 @@ async function measureSandbox(url: string, group: Group, apiBase: string, option
 class Updates {
   private nextUpdateId = 500_000;
   private nextMessageId = 1;
+  private readonly from = { id: USER_ID, is_bot: false, first_name: "Bench", username: "bench_user" } as const;
 
   text(text: string): string {
-    const command = /^\/\S+/.exec(text)?.[0];
-    return JSON.stringify({
-      update_id: this.nextUpdateId++,
-      message: {
-        message_id: this.nextMessageId++,
-        date: Math.floor(Date.now() / 1000),
-        chat: { id: USER_ID, type: "private", first_name: "Bench" },
-        from: { id: USER_ID, is_bot: false, first_name: "Bench", username: "bench_user" },
-        text,
-        ...(command ? { entities: [{ type: "bot_command", offset: 0, length: command.length }] } : {}),
-      },
-    });
+    return JSON.stringify(textMessageUpdate({ updateId: this.nextUpdateId++, messageId: this.nextMessageId++, chat: privateChat(this.from), from: this.from, text }));
   }
 
   tap(data: string, messageId: number): string {
-    return JSON.stringify({
-      update_id: this.nextUpdateId++,
-      callback_query: {
-        id: `bench-cbq-${this.nextUpdateId}`,
-        from: { id: USER_ID, is_bot: false, first_name: "Bench", username: "bench_user" },
-        chat_instance: "bench-ci",
-        message: { message_id: messageId, date: Math.floor(Date.now() / 1000), chat: { id: USER_ID, type: "private" }, text: "card" },
-        data,
-      },
-    });
+    const updateId = this.nextUpdateId++;
+    return JSON.stringify(callbackQueryUpdate({
+      updateId, queryId: `bench-cbq-${updateId}`, from: this.from, chatInstance: "bench-ci",
+      chat: { id: USER_ID, type: "private" }, messageId, messageText: "card", data,
+    }));
   }
 }
 
@@ -319,8 +305,7 @@ async function main(): Promise<void> {
     args: [WRANGLER_BIN, "deploy", "--dry-run", "--config", config, "--outdir", outdir],
   }, BUILD_TIMEOUT_MS);
   const migrate = (name: string, config: string, persistTo: string) => runToEnd({
-    name: `wrangler d1 migrations apply (${name})`, logPath: join(dir, `migrations-${name}.log`), env: { CI: "1" },
-    args: [WRANGLER_BIN, "d1", "migrations", "apply", "DB", "--local", "--persist-to", persistTo, "--config", config],
+    name: `D1 migrations (${name})`, logPath: join(dir, `migrations-${name}.log`), env: { CI: "1" }, args: migrationArgs(config, persistTo),
   }, BUILD_TIMEOUT_MS);
   await Promise.all([
     build("bench", benchConfig, join(dir, "bench-dist")),
@@ -333,33 +318,32 @@ async function main(): Promise<void> {
   const devEnv = {
     CLOUDFLARE_INCLUDE_PROCESS_ENV: "false", WRANGLER_CI_DISABLE_CONFIG_WATCHING: "true", WRANGLER_LOG_PATH: join(dir, "wrangler-logs"),
   };
-  const benchGroup = spawnGroup({
-    name: "wrangler dev (bench sandbox Worker)", logPath: join(dir, "bench.log"), env: devEnv,
-    args: wranglerDevArgs({ config: benchConfig, bundle: bundleEntry(join(dir, "bench-dist")), port: benchPort, inspectorPort: inspectorPorts[0], persistTo: benchState, envFile: emptyEnv }),
-  });
-  const botGroup = spawnGroup({
-    name: "wrangler dev (bot Worker)", logPath: join(dir, "bot.log"), env: devEnv,
-    args: wranglerDevArgs({
-      config: botConfig, bundle: bundleEntry(join(dir, "bot-dist")), port: botPort, inspectorPort: inspectorPorts[1], persistTo: botState, envFile: emptyEnv,
+  const common = { local: true, envFiles: [emptyEnv], env: devEnv, readyTimeoutMs: READY_TIMEOUT_MS };
+  const [bench, bot] = await Promise.all([
+    startWorkerGroup("wrangler dev (bench sandbox Worker)", {
+      ...common, config: benchConfig, bundle: bundleEntry(join(dir, "bench-dist")), port: benchPort, inspectorPort: inspectorPorts[0],
+      persistTo: benchState, logPath: join(dir, "bench.log"),
+    }),
+    startWorkerGroup("wrangler dev (bot Worker)", {
+      ...common, config: botConfig, bundle: bundleEntry(join(dir, "bot-dist")), port: botPort, inspectorPort: inspectorPorts[1],
+      persistTo: botState, logPath: join(dir, "bot.log"),
       vars: {
         TELEGRAM_BOT_TOKEN: BOT_TOKEN, TELEGRAM_WEBHOOK_SECRET: SECRET, ALLOWED_USER_IDS: String(USER_ID), TELEGRAM_API_ROOT: fake.url,
         CLOUDFLARE_API_TOKEN: DEMO_API_TOKEN, CLOUDFLARE_API_BASE: emulator.apiBase,
       },
     }),
-  });
-  progress(`process groups: bench ${benchGroup.pid}, bot ${botGroup.pid}`);
-  const benchUrl = `http://127.0.0.1:${benchPort}`;
-  const [benchReadyMs, botReadyMs] = await Promise.all([
-    waitForHttp(`${benchUrl}/health`, benchGroup, READY_TIMEOUT_MS),
-    waitForHttp(`http://127.0.0.1:${botPort}/health`, botGroup, READY_TIMEOUT_MS),
   ]);
-  progress(`ready: bench Worker in ${(benchReadyMs / 1000).toFixed(1)} s, bot in ${(botReadyMs / 1000).toFixed(1)} s`);
+  const benchGroup = bench.group;
+  const botGroup = bot.group;
+  progress(`process groups: bench ${benchGroup.pid}, bot ${botGroup.pid}`);
+  const benchUrl = bench.url;
+  progress(`ready: bench Worker in ${(bench.readyMs / 1000).toFixed(1)} s, bot in ${(bot.readyMs / 1000).toFixed(1)} s`);
   const loadBefore = loadavg()[0] ?? 0;
   const cpus = availableParallelism();
   if (loadBefore > cpus) progress(`warning: load average ${loadBefore.toFixed(1)} on ${cpus} CPUs; other work on this machine will make the timings noisy`);
 
   const sandbox = await measureSandbox(benchUrl, benchGroup, emulator.apiBase, options, deadline);
-  const approvals = await measureApprovals(`http://127.0.0.1:${botPort}/telegram`, fake, botGroup, options.approveRuns, deadline);
+  const approvals = await measureApprovals(`${bot.url}/telegram`, fake, botGroup, options.approveRuns, deadline);
 
   const o = stats(sandbox.ours);
   const b = stats(sandbox.baseline);

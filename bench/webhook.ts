@@ -22,15 +22,15 @@
  * duplicated = Σ max(0, replies − expected). Progress goes to stderr; stdout gets the table, or
  * with `--json` exactly one JSON object.
  */
-import { mkdtempSync, readdirSync, writeFileSync } from "node:fs";
+import { mkdtempSync, writeFileSync } from "node:fs";
 import { availableParallelism, loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { startFakeTelegram } from "../dev/fake-telegram/server.ts";
 import type { RecordedCall } from "../dev/fake-telegram/fake-bot-api.ts";
 import {
-  REPO_ROOT, WRANGLER_BIN, assertPortFree, freePort, installCleanup, logTail, removeOnExit,
-  runToEnd, sleep, spawnGroup, stopAll, waitForHttp, type Group, runMain,
+  REPO_ROOT, WRANGLER_BIN, assertPortFree, bundleEntry, freePort, installCleanup, logTail, migrationArgs, removeOnExit,
+  runToEnd, sleep, startWorkerGroup, stopAll, type Group, runMain,
 } from "./support/processes.ts";
 import {
   UpdateFactory, deliverAll, percentile, round, type Delivery, type DeliveryResult, type Target,
@@ -190,23 +190,6 @@ function summary(results: readonly DeliveryResult[]): { p50: number; p99: number
   return { p50: percentile(ok, 50), p99: percentile(ok, 99) };
 }
 
-/** The one JavaScript file `wrangler deploy --dry-run --outdir` wrote. */
-function bundleEntry(outdir: string): string {
-  const files = readdirSync(outdir).filter((f) => f.endsWith(".js"));
-  if (files.length !== 1) throw new Error(`expected one .js bundle in ${outdir}, found ${files.length ? files.join(", ") : "none"}`);
-  return join(outdir, files[0] as string);
-}
-
-/** `wrangler dev` on a pre-built bundle (`--no-bundle`): edits to the sources during a run change nothing. */
-function wranglerDevArgs(config: string, bundle: string, port: number, inspectorPort: number, persistTo: string, envFile: string, vars: Record<string, string>): string[] {
-  return [
-    WRANGLER_BIN, "dev", bundle, "--no-bundle", "--config", config, "--local", "--port", String(port), "--ip", "127.0.0.1",
-    "--inspector-port", String(inspectorPort), "--inspector-ip", "127.0.0.1",
-    "--persist-to", persistTo, "--env-file", envFile, "--show-interactive-dev-session=false",
-    ...Object.entries(vars).flatMap(([key, value]) => ["--var", `${key}:${value}`]),
-  ];
-}
-
 async function main(): Promise<void> {
   const options = readOptions();
   installCleanup(progress);
@@ -238,35 +221,30 @@ async function main(): Promise<void> {
   await Promise.all([
     build("ours", oursConfig, join(dir, "ours-dist")),
     build("baseline", baselineConfig, join(dir, "baseline-dist")),
-    runToEnd({
-      name: "wrangler d1 migrations apply", logPath: join(dir, "migrations.log"), env: { CI: "1" },
-      args: [WRANGLER_BIN, "d1", "migrations", "apply", "DB", "--local", "--persist-to", oursState, "--config", oursConfig],
-    }, BUILD_TIMEOUT_MS),
+    runToEnd({ name: "D1 migrations", logPath: join(dir, "migrations.log"), env: { CI: "1" }, args: migrationArgs(oursConfig, oursState) }, BUILD_TIMEOUT_MS),
   ]);
 
   progress(`starting wrangler dev: ours on :${oursPort}, baseline on :${baselinePort}…`);
   const devEnv = {
     CLOUDFLARE_INCLUDE_PROCESS_ENV: "false", WRANGLER_CI_DISABLE_CONFIG_WATCHING: "true", WRANGLER_LOG_PATH: join(dir, "wrangler-logs"),
   };
-  const oursGroup = spawnGroup({
-    name: "wrangler dev (our Worker)", logPath: join(dir, "ours.log"), env: devEnv,
-    args: wranglerDevArgs(oursConfig, bundleEntry(join(dir, "ours-dist")), oursPort, inspectorPorts[0], oursState, emptyEnv, {
-      TELEGRAM_BOT_TOKEN: OURS_TOKEN, TELEGRAM_WEBHOOK_SECRET: SECRET, ALLOWED_USER_IDS: oursChats.join(","),
-      TELEGRAM_API_ROOT: fake.url,
+  const common = { local: true, envFiles: [emptyEnv], env: devEnv, readyTimeoutMs: READY_TIMEOUT_MS };
+  const [oursDev, baselineDev] = await Promise.all([
+    startWorkerGroup("wrangler dev (our Worker)", {
+      ...common, config: oursConfig, bundle: bundleEntry(join(dir, "ours-dist")), port: oursPort, inspectorPort: inspectorPorts[0],
+      persistTo: oursState, logPath: join(dir, "ours.log"),
+      vars: { TELEGRAM_BOT_TOKEN: OURS_TOKEN, TELEGRAM_WEBHOOK_SECRET: SECRET, ALLOWED_USER_IDS: oursChats.join(","), TELEGRAM_API_ROOT: fake.url },
     }),
-  });
-  const baselineGroup = spawnGroup({
-    name: "wrangler dev (baseline Worker)", logPath: join(dir, "baseline.log"), env: devEnv,
-    args: wranglerDevArgs(baselineConfig, bundleEntry(join(dir, "baseline-dist")), baselinePort, inspectorPorts[1], join(dir, "baseline-state"), emptyEnv, {
-      BOT_TOKEN: BASELINE_TOKEN, WEBHOOK_SECRET: SECRET, API_ROOT: fake.url,
+    startWorkerGroup("wrangler dev (baseline Worker)", {
+      ...common, config: baselineConfig, bundle: bundleEntry(join(dir, "baseline-dist")), port: baselinePort, inspectorPort: inspectorPorts[1],
+      persistTo: join(dir, "baseline-state"), logPath: join(dir, "baseline.log"),
+      vars: { BOT_TOKEN: BASELINE_TOKEN, WEBHOOK_SECRET: SECRET, API_ROOT: fake.url },
     }),
-  });
-  progress(`process groups: ours ${oursGroup.pid}, baseline ${baselineGroup.pid}`);
-  const [oursReadyMs, baselineReadyMs] = await Promise.all([
-    waitForHttp(`http://127.0.0.1:${oursPort}/health`, oursGroup, READY_TIMEOUT_MS),
-    waitForHttp(`http://127.0.0.1:${baselinePort}/health`, baselineGroup, READY_TIMEOUT_MS),
   ]);
-  progress(`ready: ours in ${(oursReadyMs / 1000).toFixed(1)} s, baseline in ${(baselineReadyMs / 1000).toFixed(1)} s`);
+  const oursGroup = oursDev.group;
+  const baselineGroup = baselineDev.group;
+  progress(`process groups: ours ${oursGroup.pid}, baseline ${baselineGroup.pid}`);
+  progress(`ready: ours in ${(oursDev.readyMs / 1000).toFixed(1)} s, baseline in ${(baselineDev.readyMs / 1000).toFixed(1)} s`);
 
   const ours: Subject = {
     label: "our Worker", group: oursGroup, token: OURS_TOKEN, chatIds: oursChats, sent: new Map(), timed: [], wallMs: 0, errors: [],

@@ -3,6 +3,7 @@
  * times each request to its response, and percentile helpers.
  */
 import { performance } from "node:perf_hooks";
+import { privateChat, textMessageUpdate } from "../../dev/shared/telegram-updates.ts";
 
 /** One update to deliver, with the chat it belongs to. */
 export interface Delivery {
@@ -36,17 +37,8 @@ export class UpdateFactory {
     const updateId = this.nextUpdateId++;
     const messageId = (this.messageIds.get(userId) ?? 0) + 1;
     this.messageIds.set(userId, messageId);
-    const update = {
-      update_id: updateId,
-      message: {
-        message_id: messageId,
-        date: Math.floor(Date.now() / 1000),
-        chat: { id: userId, type: "private", first_name: "Bench" },
-        from: { id: userId, is_bot: false, first_name: "Bench", language_code: "en" },
-        text: "/start",
-        entities: [{ type: "bot_command", offset: 0, length: 6 }],
-      },
-    };
+    const from = { id: userId, is_bot: false, first_name: "Bench", language_code: "en" } as const;
+    const update = textMessageUpdate({ updateId, messageId, chat: privateChat(from), from, text: "/start" });
     return { updateId, chatId: userId, body: JSON.stringify(update) };
   }
 

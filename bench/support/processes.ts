@@ -5,18 +5,21 @@
  * `wrangler dev` starts `workerd` children; they share the group of the wrangler process we
  * spawn with `detached: true`, so `kill(-pgid)` reaches all of them. A terminal's Ctrl-C does
  * not (they are outside our foreground group), which is why the signal handlers below exist.
+ * Workers are started with the repository's one `wrangler dev` launcher (dev/shared/wrangler-dev.ts).
  */
 import { spawn, type ChildProcess } from "node:child_process";
 import { closeSync, openSync, readFileSync, readdirSync, rmSync } from "node:fs";
 import { createServer } from "node:net";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { D1_MIGRATIONS_SCRIPT } from "../../dev/shared/d1-migrations.ts";
+import { signalGroup, sleep, stopProcessGroup } from "../../dev/shared/process-group.ts";
+import { startWranglerDev, WRANGLER_BIN, type WranglerDevOptions } from "../../dev/shared/wrangler-dev.ts";
+
+export { sleep, WRANGLER_BIN };
 
 /** The repository root (bench/support/ is two levels down). */
 export const REPO_ROOT = fileURLToPath(new URL("../../", import.meta.url));
-
-/** wrangler's CLI entry, run with the current Node (22, via npm scripts). */
-export const WRANGLER_BIN = `${REPO_ROOT}node_modules/wrangler/bin/wrangler.js`;
 
 /** One spawned process group. */
 export interface Group {
@@ -39,16 +42,6 @@ export function isStopping(): boolean {
   return stopping;
 }
 
-/** Sends `signal` to a whole process group; false when the group is gone. */
-function signalGroup(pid: number, signal: NodeJS.Signals | 0): boolean {
-  try {
-    process.kill(-pid, signal);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
 /** Kills every live group at once with SIGKILL and removes temp dirs (safe inside an `exit` handler). */
 export function killAllNow(): void {
   for (const group of live) signalGroup(group.pid, "SIGKILL");
@@ -59,12 +52,7 @@ export function killAllNow(): void {
 
 /** Stops one group: SIGTERM, up to `graceMs` for everyone in it to leave, then SIGKILL. */
 export async function stopGroup(group: Group, graceMs = 4000): Promise<void> {
-  signalGroup(group.pid, "SIGTERM");
-  const deadline = Date.now() + graceMs;
-  while (Date.now() < deadline && signalGroup(group.pid, 0)) await sleep(100);
-  signalGroup(group.pid, "SIGKILL");
-  const gone = Date.now() + 2000;
-  while (Date.now() < gone && signalGroup(group.pid, 0)) await sleep(50);
+  await stopProcessGroup(group.pid, graceMs);
   live.delete(group);
 }
 
@@ -128,7 +116,12 @@ export function spawnGroup(options: SpawnOptions): Group {
   } finally {
     closeSync(fd);
   }
-  if (child.pid === undefined) throw new Error(`could not start ${options.name}`);
+  return track(options.name, child, options.logPath);
+}
+
+/** Tracks a spawned group leader so every way out stops it. */
+function track(name: string, child: ChildProcess, logPath: string): Group {
+  if (child.pid === undefined) throw new Error(`could not start ${name}`);
   let done = false;
   const exited = new Promise<string>((resolve) => {
     child.once("exit", (code, signal) => {
@@ -140,9 +133,28 @@ export function spawnGroup(options: SpawnOptions): Group {
       resolve(`error: ${error.message}`);
     });
   });
-  const group: Group = { name: options.name, pid: child.pid, logPath: options.logPath, child, exited, hasExited: () => done };
+  const group: Group = { name, pid: child.pid, logPath, child, exited, hasExited: () => done };
   live.add(group);
   return group;
+}
+
+/**
+ * Starts a Worker under `wrangler dev` (the shared launcher) as one of this run's groups, output
+ * appended to `logPath`; resolves once /health answers 200.
+ */
+export async function startWorkerGroup(name: string, options: WranglerDevOptions & { logPath: string }): Promise<{ url: string; group: Group; readyMs: number }> {
+  let group: Group | undefined;
+  const dev = await startWranglerDev({ readyStatuses: [200], ...options, onStart: (child) => { group = track(name, child, options.logPath); } })
+    .catch((error: unknown) => {
+      throw new Error(`${name}: ${error instanceof Error ? error.message : String(error)}`);
+    });
+  if (!group) throw new Error(`${name} started without a process group`);
+  return { url: dev.url, group, readyMs: dev.readyMs };
+}
+
+/** Arguments for a process that applies the D1 migrations of `config` to the local state in `persistTo`. */
+export function migrationArgs(config: string, persistTo: string): string[] {
+  return [D1_MIGRATIONS_SCRIPT, "--persist-to", persistTo, "--config", config];
 }
 
 /** Runs a process group to completion within `timeoutMs`; throws with its log tail if it fails. */
@@ -156,27 +168,6 @@ export async function runToEnd(options: SpawnOptions, timeoutMs: number): Promis
   }
   await stopGroup(group, 500); // reaps anything it left behind in its group
   if (outcome !== "0") throw new Error(`${options.name} failed (exit ${outcome})\n${logTail(options.logPath)}`);
-}
-
-/** Polls `url` with GET until it answers `expectStatus`, the group dies, or `timeoutMs` passes. */
-export async function waitForHttp(url: string, group: Group, timeoutMs: number, expectStatus = 200): Promise<number> {
-  const started = Date.now();
-  let last = "no answer yet";
-  while (Date.now() - started < timeoutMs) {
-    if (group.hasExited()) {
-      throw new Error(`${group.name} exited before it was ready\n${logTail(group.logPath)}`);
-    }
-    try {
-      const response = await fetch(url, { signal: AbortSignal.timeout(2000) });
-      const body = await response.text();
-      if (response.status === expectStatus) return Date.now() - started;
-      last = `HTTP ${response.status}: ${body.slice(0, 200)}`;
-    } catch (error) {
-      last = error instanceof Error ? error.message : String(error);
-    }
-    await sleep(200);
-  }
-  throw new Error(`${group.name} was not ready at ${url} within ${timeoutMs / 1000} s (last: ${last})\n${logTail(group.logPath)}`);
 }
 
 /** The last lines of a log file, for error messages. */
@@ -218,43 +209,11 @@ export async function assertPortFree(port: number, what: string): Promise<void> 
     : `cannot listen on 127.0.0.1:${port} (${what}): ${problem}`);
 }
 
-/** Waits `ms` milliseconds. */
-export function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
-}
-
 /** The one JavaScript file `wrangler deploy --dry-run --outdir` wrote into `outdir`. */
 export function bundleEntry(outdir: string): string {
   const files = readdirSync(outdir).filter((f) => f.endsWith(".js"));
   if (files.length !== 1) throw new Error(`expected one .js bundle in ${outdir}, found ${files.length ? files.join(", ") : "none"}`);
   return join(outdir, files[0] as string);
-}
-
-/** Options for `wranglerDevArgs`. */
-export interface WranglerDevOptions {
-  config: string;
-  /** A pre-built bundle (from `bundleEntry`), served with `--no-bundle`. */
-  bundle: string;
-  port: number;
-  inspectorPort: number;
-  persistTo: string;
-  /** An env file (an empty one keeps any local .dev.vars out of the run). */
-  envFile: string;
-  vars?: Record<string, string>;
-}
-
-/**
- * `wrangler dev` arguments for a pre-built bundle on 127.0.0.1 (`--no-bundle`): edits to the
- * sources during a run change nothing, and nothing listens beyond loopback.
- */
-export function wranglerDevArgs(options: WranglerDevOptions): string[] {
-  return [
-    WRANGLER_BIN, "dev", options.bundle, "--no-bundle", "--config", options.config, "--local",
-    "--port", String(options.port), "--ip", "127.0.0.1",
-    "--inspector-port", String(options.inspectorPort), "--inspector-ip", "127.0.0.1",
-    "--persist-to", options.persistTo, "--env-file", options.envFile, "--show-interactive-dev-session=false",
-    ...Object.entries(options.vars ?? {}).flatMap(([key, value]) => ["--var", `${key}:${value}`]),
-  ];
 }
 
 /**

@@ -5,6 +5,7 @@
 import { env, exports } from "cloudflare:workers";
 import { inject } from "vitest";
 import type { Fault, HeldCall, RecordedCall } from "../../dev/fake-telegram/fake-bot-api.ts";
+import { callbackQueryUpdate, textMessageUpdate, type CallbackQueryUpdate, type TextMessageUpdate } from "../../dev/shared/telegram-updates.ts";
 import { TEST_ENV } from "./test-env.ts";
 
 let nextUpdateId = Math.floor(Math.random() * 1e6) * 1000;
@@ -23,36 +24,29 @@ export function freshChatId(): number {
 }
 
 /** A text message update from `userId` in a private chat `chatId` (defaults: a fresh chat). */
-export function textUpdate(text: string, options: { userId: number; chatId?: number; chatType?: "private" | "group"; id?: number }) {
+export function textUpdate(text: string, options: { userId: number; chatId?: number; chatType?: "private" | "group"; id?: number }): TextMessageUpdate {
   const chatId = options.chatId ?? options.userId;
-  const entities = text.startsWith("/") ? [{ type: "bot_command", offset: 0, length: text.split(/\s/)[0]!.length }] : undefined;
-  return {
-    update_id: options.id ?? updateId(),
-    message: {
-      message_id: Math.floor(Math.random() * 1e6),
-      date: Math.floor(Date.now() / 1000),
-      chat: options.chatType === "group"
-        ? { id: chatId, type: "group", title: "Test group" }
-        : { id: chatId, type: "private", first_name: "Tester" },
-      from: { id: options.userId, is_bot: false, first_name: "Tester", username: `user${options.userId}` },
-      text,
-      ...(entities ? { entities } : {}),
-    },
-  };
+  return textMessageUpdate({
+    updateId: options.id ?? updateId(),
+    messageId: Math.floor(Math.random() * 1e6),
+    chat: options.chatType === "group" ? { id: chatId, type: "group", title: "Test group" } : { id: chatId, type: "private", first_name: "Tester" },
+    from: { id: options.userId, is_bot: false, first_name: "Tester", username: `user${options.userId}` },
+    text,
+  });
 }
 
 /** A callback query (button tap) on bot message `messageId` in `chatId`. */
-export function callbackUpdate(data: string, options: { userId: number; chatId: number; messageId: number; id?: number }) {
-  return {
-    update_id: options.id ?? updateId(),
-    callback_query: {
-      id: `cbq-${Math.random().toString(36).slice(2)}`,
-      from: { id: options.userId, is_bot: false, first_name: "Tester" },
-      chat_instance: "ci-1",
-      message: { message_id: options.messageId, date: Math.floor(Date.now() / 1000), chat: { id: options.chatId, type: "private" }, text: "card" },
-      data,
-    },
-  };
+export function callbackUpdate(data: string, options: { userId: number; chatId: number; messageId: number; id?: number }): CallbackQueryUpdate {
+  return callbackQueryUpdate({
+    updateId: options.id ?? updateId(),
+    queryId: `cbq-${Math.random().toString(36).slice(2)}`,
+    from: { id: options.userId, is_bot: false, first_name: "Tester" },
+    chatInstance: "ci-1",
+    chat: { id: options.chatId, type: "private" },
+    messageId: options.messageId,
+    messageText: "card",
+    data,
+  });
 }
 
 /** Delivers a raw body to POST /telegram with the right secret (unless told otherwise). */
