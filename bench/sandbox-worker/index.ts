@@ -4,10 +4,11 @@
  *
  * `POST /measure` hands a batch to the `SandboxBench` Durable Object, which runs the same snippet
  * `runs` times down each path, rotating which goes first, and returns the timings:
- * - ours: what `CodeModeService.runtimeFor(…).execute({ code })` does in the bot — codemode's
- *   durable runtime (a facet of this object, with its durable log), our `GuardedExecutor` (loop
- *   guard + Dynamic Worker with no network) and our `cloudflare` connector (catalog lookup, call
- *   resolution, D1 audit rows, API client), reaching the Cloudflare API emulator on loopback;
+ * - ours: what a `/cloudflare run` does in the bot, through the run owner (`Runs.start`): the
+ *   audit and run rows, codemode's durable runtime (a facet of this object, with its durable log),
+ *   our `GuardedExecutor` (loop guard + Dynamic Worker with no network) and our `cloudflare`
+ *   connector (catalog lookup, call resolution, D1 audit rows, API client), reaching the Cloudflare
+ *   API emulator on loopback; only the chat's Telegram output is left out (a silent listener);
  * - baseline: codemode's raw `DynamicWorkerExecutor` with one plain host function that fetches
  *   the emulator (no runtime, no guard, no durable log, no connector, no audit);
  * - and, for attribution only, our `GuardedExecutor` with the baseline's plain host function
@@ -20,11 +21,10 @@
  * rotating the order spreads this over all paths).
  */
 import { DurableObject } from "cloudflare:workers";
-import { DynamicWorkerExecutor, createCodemodeRuntime, truncateResult, type ResolvedProvider } from "@cloudflare/codemode";
-import { ApprovalStore } from "../../approvals/approval-store.ts";
-import { createCloudflareClient } from "../../skills/cloudflare/api/index.ts";
-import { catalogLookup } from "../../skills/cloudflare/code-mode/catalog-lookup.ts";
-import { CloudflareConnector } from "../../skills/cloudflare/code-mode/cloudflare-connector.ts";
+import { DynamicWorkerExecutor, type ResolvedProvider } from "@cloudflare/codemode";
+import { RequesterCredentials } from "../../skills/cloudflare/code-mode/requester-credentials.ts";
+import type { ChatDesk, RunListener } from "../../skills/cloudflare/code-mode/run-listener.ts";
+import { Runs } from "../../skills/cloudflare/code-mode/runs.ts";
 import { GuardedExecutor } from "../../skills/cloudflare/sandbox/guarded-executor.ts";
 
 export { CodemodeRuntime } from "@cloudflare/codemode";
@@ -77,11 +77,12 @@ const BENCH_REQUESTER_ID = 990_001;
 export class SandboxBench extends DurableObject<SandboxBenchEnv> {
   private readonly executor: GuardedExecutor;
   private readonly baseline: DynamicWorkerExecutor;
-  private readonly accountDefaults = new Map<string, Promise<Record<string, string>>>();
+  /** The run owner of the last batch's token (as a chat keeps one). */
+  private runsFor: { key: string; runs: Runs } | undefined;
 
   constructor(ctx: DurableObjectState, env: SandboxBenchEnv) {
     super(ctx, env);
-    // As CodeModeService builds it: one guarded executor per chat, default limits.
+    // As the chat's run owner builds it: one guarded executor per chat, default limits.
     this.executor = new GuardedExecutor({ loader: env.LOADER });
     // The baseline: codemode's executor as it comes (no network, default timeout).
     this.baseline = new DynamicWorkerExecutor({ loader: env.LOADER });
@@ -134,21 +135,23 @@ export class SandboxBench extends DurableObject<SandboxBenchEnv> {
     return out;
   }
 
-  /** Our full path, built per run exactly as `CodeModeService.runtimeFor` builds it. */
-  private runOurs(request: MeasureRequest) {
-    const credential = () => Promise.resolve({ ref: { id: "deployment", label: "the bot's token" }, client: createCloudflareClient({ token: request.token, baseUrl: request.apiBase }) });
-    const connector = new CloudflareConnector(this.ctx, connectorEnv(this.env), {
-      catalog: catalogLookup,
-      store: new ApprovalStore(this.ctx.storage.sql),
-      credential,
-      deliverCredentials: async () => undefined,
-      db: this.env.DB,
-      chatId: BENCH_CHAT_ID,
-      requesterId: BENCH_REQUESTER_ID,
-      defaults: () => this.defaultsFor(request),
-    });
-    const runtime = createCodemodeRuntime({ ctx: this.ctx, executor: this.executor, connectors: [connector], transformResult: (result) => truncateResult(result) });
-    return runtime.execute({ code: request.code });
+  /** Our full path: the run owner, as the chat's Durable Object builds it, with a silent listener instead of Telegram. */
+  private async runOurs(request: MeasureRequest) {
+    const key = `${request.apiBase} ${request.token}`;
+    if (this.runsFor?.key !== key) {
+      const silent: ChatDesk & RunListener = {
+        showCard: async () => 0, closeCard: async () => undefined, showCredentials: async () => undefined, confirmUndo: async () => undefined,
+        undone: async () => undefined, notice: async () => undefined, paused: async () => undefined, finished: async () => undefined,
+      };
+      const runs = new Runs({
+        ctx: this.ctx, env: connectorEnv(this.env), chatId: BENCH_CHAT_ID, approverIds: [], approvalTtlMs: 15 * 60_000, retention: { runs: 200, days: 30 },
+        credentials: new RequesterCredentials({ db: this.env.DB, encryptionKey: undefined, deploymentToken: request.token, apiBase: request.apiBase }),
+        desk: silent, listeners: { chat: silent }, wakeBy: async () => undefined, executor: this.executor,
+      });
+      this.runsFor = { key, runs };
+    }
+    const { outcome } = await this.runsFor.runs.start({ code: request.code, requester: { id: BENCH_REQUESTER_ID, name: "bench" }, origin: { kind: "chat" }, source: "run" });
+    return outcome;
   }
 
   /** The baseline: the bare executor and one host function that fetches the emulator. */
@@ -168,27 +171,11 @@ export class SandboxBench extends DurableObject<SandboxBenchEnv> {
       },
     };
   }
-
-  /** The account default, looked up once per token as CodeModeService does per requester. */
-  private defaultsFor(request: MeasureRequest): Promise<Record<string, string>> {
-    const key = `${request.apiBase} ${request.token}`;
-    const cached = this.accountDefaults.get(key);
-    if (cached) return cached;
-    const defaults = (async (): Promise<Record<string, string>> => {
-      const client = createCloudflareClient({ token: request.token, baseUrl: request.apiBase });
-      const accounts = await client.result({ path: "/accounts", query: { per_page: 5 }, operation: "accounts.list" });
-      const only = Array.isArray(accounts) && accounts.length === 1 ? (accounts[0] as { id?: unknown }).id : undefined;
-      return typeof only === "string" ? { account_id: only } : {};
-    })();
-    defaults.catch(() => this.accountDefaults.delete(key));
-    this.accountDefaults.set(key, defaults);
-    return defaults;
-  }
 }
 
 /**
- * The connector is typed for the bot's `Env`, but only hands it to its `WorkerEntrypoint` base,
- * which stores it; everything it uses comes in through its deps. This Worker's env is passed as is.
+ * The run owner is typed for the bot's `Env`; of it, it uses `DB` (audit rows) and hands the rest
+ * to the connector's `WorkerEntrypoint` base, which stores it. This Worker's env is passed as is.
  */
 function connectorEnv(env: SandboxBenchEnv): Env {
   return env as unknown as Env;
