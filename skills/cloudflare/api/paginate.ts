@@ -11,7 +11,7 @@
  * - not at all (`SinglePage`): one answer holds the whole list.
  * Each answer's `result_info` says which one applies, so a list the catalog does not know as
  * paged is still followed. A list's items are its array result, or the one array inside an object
- * result (R2: `{ buckets: [...] }`, `V4PagePagination`: `{ items: [...] }`).
+ * result that holds nothing else (R2: `{ buckets: [...] }`, `V4PagePagination`: `{ items: [...] }`).
  */
 import type { z } from "zod";
 import type { CloudflareClient, CloudflareRequest, QueryValue } from "./client.ts";
@@ -119,12 +119,16 @@ function hasPaging(info: ResultInfo | undefined): boolean {
     || typeof (info as { next_page_token?: unknown }).next_page_token === "string");
 }
 
-/** A list is an array result or, when `inObject`, an object holding exactly one array (R2: `{ buckets: [...] }`). */
+/**
+ * A list is an array result or, when `inObject`, an object that holds one array and nothing else
+ * (R2: `{ buckets: [...] }`). An object with more beside its array (Vectorize's `{ vectors,
+ * nextCursor, … }`) is not unwrapped: what it says about the list would be lost.
+ */
 function itemsOf(result: unknown, inObject: boolean): unknown[] | undefined {
   if (Array.isArray(result)) return result;
   if (inObject && result && typeof result === "object") {
-    const arrays = Object.values(result).filter(Array.isArray);
-    if (arrays.length === 1) return arrays[0] as unknown[];
+    const values = Object.values(result);
+    if (values.length === 1 && Array.isArray(values[0])) return values[0] as unknown[];
   }
   return undefined;
 }
