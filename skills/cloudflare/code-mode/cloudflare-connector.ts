@@ -85,7 +85,8 @@ export class CloudflareConnector extends CodemodeConnector<Env> {
       read: {
         description: "Run a read-only operation now: read({ op, params?, query?, limit? }) → its result; a list is an array of all its items (limit: at most N, default 1,000).",
         inputSchema: READ_JSON,
-        execute: async (args, ctx) => this.read(args, ctx?.executionId ?? "unknown"),
+        // Awaited here: a promise that is already rejected when handed on is reported by workerd as unhandled.
+        execute: async (args, ctx) => await this.read(args, ctx?.executionId ?? "unknown"),
       },
       write: {
         description: "Run an operation that changes the account, after the user approves: write({ op, params?, query?, body? }).",

@@ -1,0 +1,110 @@
+/**
+ * What a snippet gets back: the API's bare result; a list as an array of all its items, followed
+ * across the API's pages in each paging style the demo account emulator pages the way the real API
+ * does (page numbers on /zones, cursors on R2 buckets, one answer for Worker scripts), with a cap
+ * that the run's output names when it is hit.
+ */
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { DEMO_ACCOUNT_ID } from "../dev/cloudflare-emulator/seed.ts";
+import { cards, dataOf, emulator, tap } from "./support/code-mode.ts";
+import { CLOUDFLARE_TEST_TOKEN, USERS } from "./support/test-env.ts";
+import { deliver, freshChatId, sentTexts, textUpdate, waitForCalls } from "./support/telegram.ts";
+
+const prefix = `pg${Math.random().toString(36).slice(2, 8)}`;
+const BUCKETS = 25; // more than R2's 20 buckets a page
+const names = Array.from({ length: BUCKETS }, (_, i) => `${prefix}-${String(i).padStart(2, "0")}`);
+const buckets = `${emulator.apiBase}/accounts/${DEMO_ACCOUNT_ID}/r2/buckets`;
+const auth = { authorization: `Bearer ${CLOUDFLARE_TEST_TOKEN}` };
+
+beforeAll(async () => {
+  for (const name of names) {
+    const response = await fetch(buckets, { method: "POST", headers: { ...auth, "content-type": "application/json" }, body: JSON.stringify({ name }) });
+    expect(response.status).toBe(200);
+  }
+});
+
+afterAll(async () => {
+  for (const name of names) await fetch(`${buckets}/${name}`, { method: "DELETE", headers: auth });
+});
+
+/** Runs `/cloudflare run <code>` in a fresh chat and returns the "✅ Done" message (or fails with what the bot said). */
+async function run(code: string): Promise<{ chatId: number; done: string }> {
+  const chatId = freshChatId();
+  await deliver(textUpdate(`/cloudflare run ${code}`, { userId: USERS.owner, chatId }));
+  const calls = await waitForCalls(chatId, (c) => sentTexts(c).some((t) => t.startsWith("✅ Done") || t.startsWith("⚠️")));
+  const done = sentTexts(calls).find((t) => t.startsWith("✅ Done"));
+  expect(done, sentTexts(calls).join("\n")).toBeDefined();
+  return { chatId, done: done! };
+}
+
+/** The JSON a "✅ Done" message shows, between its header and its console. */
+function shown(done: string): unknown {
+  const body = done.split("\n").slice(1).join("\n").split("\nConsole\n")[0]!;
+  return JSON.parse(body);
+}
+
+/** The requests the bot sent for R2 buckets with this test's filter. */
+async function bucketPages(): Promise<Array<Record<string, string>>> {
+  const requests = await emulator.requests({ path: `/accounts/${DEMO_ACCOUNT_ID}/r2/buckets`, method: "GET" });
+  return requests.filter((r) => r.query.name_contains === prefix).map((r) => r.query);
+}
+
+describe("list results", () => {
+  it("a cursor-paged list (R2 buckets, 20 a page) comes back as one array of every item, following the cursor", async () => {
+    const before = (await bucketPages()).length;
+    const { done } = await run(`const all = await cloudflare.read({ op: "r2.buckets.list", query: { name_contains: "${prefix}" } });\nreturn all.map((b) => b.name);`);
+    expect(shown(done)).toEqual(names);
+    const pages = (await bucketPages()).slice(before);
+    expect(pages).toHaveLength(2);
+    expect(pages[0]!.cursor).toBeUndefined();
+    expect(pages[1]!.cursor).toEqual(expect.any(String));
+    expect(done).not.toContain("Note:");
+  });
+
+  it("a page-numbered list (zones) is followed page by page to its last page", async () => {
+    const since = Date.now();
+    const { done } = await run('return (await cloudflare.read({ op: "zones.list", query: { per_page: 1 } })).map((z) => z.name).sort();');
+    expect(shown(done)).toEqual(["demo-shop.dev", "example.com"]);
+    const pages = (await emulator.requests({ path: "/zones", method: "GET" })).filter((r) => r.at >= since && r.query.per_page === "1").map((r) => r.query.page ?? "1");
+    expect(pages).toEqual(expect.arrayContaining(["1", "2"]));
+    expect(pages).not.toContain("3");
+  });
+
+  it("a list the API answers in one piece (Worker scripts) is an array too, and a single object is the bare object", async () => {
+    const { done } = await run('const scripts = await cloudflare.read({ op: "workers.scripts.list" });\nconst zone = await cloudflare.read({ op: "zones.get", params: { zone_id: (await cloudflare.read({ op: "zones.list", query: { name: "demo-shop.dev" } }))[0].id } });\nreturn { scripts: Array.isArray(scripts) && scripts.some((s) => s.id === "shop-api"), zone: zone.name };');
+    expect(shown(done)).toEqual({ scripts: true, zone: "demo-shop.dev" });
+  });
+
+  it("stops at the limit and says so in the run's output: how many, and how to get more", async () => {
+    const { done } = await run(`return (await cloudflare.read({ op: "r2.buckets.list", query: { name_contains: "${prefix}" }, limit: 10 })).length;`);
+    expect(shown(done)).toBe(10);
+    expect(done).toContain("Console");
+    expect(done).toContain("Note: r2.buckets.list has more items than returned: stopped at the first 10 items (limit 10); pass limit: N (up to 10000) for more");
+  });
+
+  it("a page the snippet picks itself is that one page", async () => {
+    const { done } = await run('return (await cloudflare.read({ op: "zones.list", query: { per_page: 1, page: 2 } })).length;');
+    expect(shown(done)).toBe(1);
+    expect(done).not.toContain("Note:");
+  });
+
+  it("refuses a limit that is not a whole number from 1 to 10,000, before any request", async () => {
+    const chatId = freshChatId();
+    await deliver(textUpdate('/cloudflare run return await cloudflare.read({ op: "zones.list", limit: 0 });', { userId: USERS.owner, chatId }));
+    const calls = await waitForCalls(chatId, (c) => sentTexts(c).some((t) => t.startsWith("⚠️")));
+    expect(sentTexts(calls).join("\n")).toContain("limit must be a whole number from 1 to 10000");
+  });
+
+  it("keeps the note of a capped read across an approval: the result after Approve still says the list was cut", async () => {
+    const name = `${prefix}-after-approve`;
+    const { chatId } = { chatId: freshChatId() };
+    await deliver(textUpdate(`/cloudflare run const some = await cloudflare.read({ op: "r2.buckets.list", query: { name_contains: "${prefix}" }, limit: 5 });\nconst made = await cloudflare.write({ op: "r2.buckets.create", body: { name: "${name}" } });\nreturn { seen: some.length, made: made.name };`, { userId: USERS.owner, chatId }));
+    const [card] = cards(await waitForCalls(chatId, (c) => cards(c).length === 1));
+    await tap(chatId, card!.messageId, dataOf(card!, "ap"));
+    const calls = await waitForCalls(chatId, (c) => sentTexts(c).some((t) => t.startsWith("✅ Done")));
+    const done = sentTexts(calls).find((t) => t.startsWith("✅ Done"))!;
+    expect(shown(done)).toEqual({ seen: 5, made: name });
+    expect(done).toContain("Note: r2.buckets.list has more items than returned: stopped at the first 5 items (limit 5)");
+    await fetch(`${buckets}/${name}`, { method: "DELETE", headers: auth });
+  });
+});
