@@ -6,6 +6,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DEMO_ACCOUNT_ID } from "../dev/cloudflare-emulator/seed.ts";
+import { collectList, createCloudflareClient } from "../skills/cloudflare/api/index.ts";
 import { cards, dataOf, emulator, tap } from "./support/code-mode.ts";
 import { CLOUDFLARE_TEST_TOKEN, USERS } from "./support/test-env.ts";
 import { deliver, freshChatId, sentTexts, textUpdate, waitForCalls } from "./support/telegram.ts";
@@ -106,5 +107,49 @@ describe("list results", () => {
     expect(shown(done)).toEqual({ seen: 5, made: name });
     expect(done).toContain("Note: r2.buckets.list has more items than returned: stopped at the first 5 items (limit 5)");
     await fetch(`${buckets}/${name}`, { method: "DELETE", headers: auth });
+  });
+});
+
+/** A client whose network is `answer` (the API's side of each request, written here as the real API answers). */
+function clientAnswering(answer: (url: URL) => unknown) {
+  const seen: URL[] = [];
+  const client = createCloudflareClient({ token: "test-token-for-paging", baseUrl: "https://api.test/client/v4", fetch: async (input) => {
+    const url = new URL(input instanceof Request ? input.url : String(input));
+    seen.push(url);
+    return Response.json(answer(url));
+  } });
+  return { client, seen };
+}
+
+describe("following the API's pages", () => {
+  it("follows page tokens (PageTokenPagination: result_info.next_page_token back as page_token) to the last page", async () => {
+    const pages: Record<string, { items: string[]; next: string }> = { "": { items: ["a", "b"], next: "t2" }, t2: { items: ["c"], next: "t3" }, t3: { items: ["d"], next: "" } };
+    const { client, seen } = clientAnswering((url) => {
+      const page = pages[url.searchParams.get("page_token") ?? ""]!;
+      return { success: true, errors: [], messages: [], result: page.items, result_info: { next_page_token: page.next, per_page: 2 } };
+    });
+    const collected = await collectList(client, { path: "/accounts/x/containers/applications", operation: "containers.applications.list" }, { paging: "token", limit: 1000, maxPages: 50 });
+    expect(collected).toMatchObject({ kind: "list", items: ["a", "b", "c", "d"], pages: 3 });
+    expect(collected.kind === "list" && collected.stopped).toBeUndefined();
+    expect(seen.map((u) => u.searchParams.get("page_token"))).toEqual([null, "t2", "t3"]);
+  });
+
+  it("follows result_info.cursors.after (CursorPaginationAfter) and stops at the request cap, saying it stopped there", async () => {
+    const { client, seen } = clientAnswering((url) => {
+      const at = Number(url.searchParams.get("cursor") ?? "0");
+      return { success: true, errors: [], messages: [], result: [at], result_info: { cursors: { after: String(at + 1) } } };
+    });
+    const collected = await collectList(client, { path: "/accounts/x/rules/lists/y/items" }, { paging: "cursor", limit: 1000, maxPages: 4 });
+    expect(collected).toMatchObject({ kind: "list", items: [0, 1, 2, 3], pages: 4, stopped: "pages" });
+    expect(seen).toHaveLength(4);
+  });
+
+  it("gives an answer that is not a list back as it is, and leaves an object with more than its array whole", async () => {
+    const single = clientAnswering(() => ({ success: true, errors: [], messages: [], result: { id: "z1", name: "example.com" } }));
+    expect(await collectList(single.client, { path: "/zones/z1" }, { paging: "none", limit: 1000, maxPages: 50 })).toMatchObject({ kind: "other", response: { result: { id: "z1" } } });
+    const vectors = clientAnswering(() => ({ success: true, errors: [], messages: [], result: { vectors: [{ id: "v1" }], nextCursor: "n2", isTruncated: true } }));
+    const collected = await collectList(vectors.client, { path: "/accounts/x/vectorize/v2/indexes/i/list" }, { paging: "cursor", limit: 1000, maxPages: 50 });
+    expect(collected).toMatchObject({ kind: "other", response: { result: { nextCursor: "n2" } } });
+    expect(vectors.seen).toHaveLength(1);
   });
 });
