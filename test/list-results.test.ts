@@ -9,7 +9,8 @@ import { DEMO_ACCOUNT_ID } from "../dev/cloudflare-emulator/seed.ts";
 import { collectList, createCloudflareClient } from "../skills/cloudflare/api/index.ts";
 import { cards, dataOf, emulator, tap } from "./support/code-mode.ts";
 import { CLOUDFLARE_TEST_TOKEN, USERS } from "./support/test-env.ts";
-import { deliver, freshChatId, sentTexts, textUpdate, waitForCalls } from "./support/telegram.ts";
+import { lastToolOutput, lastUser, scriptedModel, type Step } from "./support/scripted-model.ts";
+import { callbackUpdate, deliver, freshChatId, sentTexts, textUpdate, waitForCalls } from "./support/telegram.ts";
 
 const prefix = `pg${Math.random().toString(36).slice(2, 8)}`;
 const BUCKETS = 25; // more than R2's 20 buckets a page
@@ -151,5 +152,39 @@ describe("following the API's pages", () => {
     const collected = await collectList(vectors.client, { path: "/accounts/x/vectorize/v2/indexes/i/list" }, { paging: "cursor", limit: 1000, maxPages: 50 });
     expect(collected).toMatchObject({ kind: "other", response: { result: { nextCursor: "n2" } } });
     expect(vectors.seen).toHaveLength(1);
+  });
+});
+
+describe("the model hears about a list cut short", () => {
+  /** A chat whose model is scripted; returns what the bot wrote (sent or edited in place). */
+  async function chatWith(next: (prompt: Parameters<typeof lastUser>[0]) => Step) {
+    const { id } = scriptedModel(next);
+    const chatId = freshChatId();
+    await deliver(textUpdate(`/model ${id}`, { userId: USERS.owner, chatId }));
+    await waitForCalls(chatId, (c) => sentTexts(c).some((t) => t.startsWith("This chat now uses")));
+    return chatId;
+  }
+  const written = (calls: Awaited<ReturnType<typeof waitForCalls>>) =>
+    calls.filter((c) => (c.method === "editMessageText" || c.method === "sendMessage") && c.ok).map((c) => String(c.params.text));
+
+  it("in the tool output of a read, and in the result it gets after an approval", async () => {
+    const name = `${prefix}-model`;
+    const chatId = await chatWith((prompt): Step => {
+      const user = lastUser(prompt);
+      if (user.startsWith("[approval]")) return { text: user.includes("Note: zones.list has more items than returned") ? "After approval: the zone list was cut at 1." : "After approval: no note." };
+      const out = lastToolOutput(prompt) as { logs?: string[] } | undefined;
+      if (user === "first") return out ? { text: out.logs?.some((l) => l.startsWith("Note: zones.list")) ? "Read: cut at 1." : "Read: no note." } : { code: 'return (await cloudflare.read({ op: "zones.list", limit: 1 })).length;' };
+      return { code: `const zones = await cloudflare.read({ op: "zones.list", limit: 1 });\nreturn (await cloudflare.write({ op: "r2.buckets.create", body: { name: "${name}" } })).name;` };
+    });
+    await deliver(textUpdate("first", { userId: USERS.owner, chatId }));
+    await waitForCalls(chatId, (c) => written(c).some((t) => t.startsWith("Read:")));
+    expect(written(await waitForCalls(chatId, () => true)).find((t) => t.startsWith("Read:"))).toMatch(/^Read: cut at 1\./);
+
+    await deliver(textUpdate("second", { userId: USERS.owner, chatId }));
+    const [card] = cards(await waitForCalls(chatId, (c) => cards(c).length === 1));
+    await deliver(callbackUpdate(dataOf(card!, "ap"), { userId: USERS.owner, chatId, messageId: card!.messageId }));
+    const calls = await waitForCalls(chatId, (c) => written(c).some((t) => t.startsWith("After approval:")));
+    expect(written(calls).find((t) => t.startsWith("After approval:"))).toMatch(/^After approval: the zone list was cut at 1\./);
+    await fetch(`${buckets}/${name}`, { method: "DELETE", headers: auth });
   });
 });

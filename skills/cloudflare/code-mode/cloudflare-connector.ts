@@ -5,7 +5,7 @@
  * - `cloudflare.search({ query })`: ranked operations from the catalog;
  * - `cloudflare.describe({ op })`: one operation's parameters as compact TypeScript;
  * - `cloudflare.read({ op, params, query, limit })`: runs a read at once. A list comes back as an
- *   array of every item, page after page (./../api/paginate.ts), up to `limit` (default
+ *   array of every item, page after page (../api/paginate.ts), up to `limit` (default
  *   `LIST_LIMIT`) items or `MAX_PAGES` requests; when it stops with more left, the run's output
  *   says so (a note in its console);
  * - `cloudflare.write({ op, params, query, body })`: pauses for an approval tap (`requiresApproval`);
@@ -135,7 +135,7 @@ export class CloudflareConnector extends CodemodeConnector<Env> {
 }
 
 /** What a snippet gets for an answer: the envelope's `result` for JSON, the text or bytes otherwise. */
-export function bareResult(response: CloudflareResponse): unknown {
+function bareResult(response: CloudflareResponse): unknown {
   return response.kind === "json" ? response.result : response;
 }
 
