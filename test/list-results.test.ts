@@ -145,6 +145,13 @@ describe("following the API's pages", () => {
     expect(seen).toHaveLength(4);
   });
 
+  it("stops when the API would hand back the same page again (a cursor that does not move)", async () => {
+    const { client, seen } = clientAnswering((url) => ({ success: true, errors: [], messages: [], result: [url.searchParams.get("cursor") ?? "first"], result_info: { cursor: "stuck", per_page: 1 } }));
+    const collected = await collectList(client, { path: "/accounts/x/r2/buckets" }, { paging: "cursor", limit: 1000, maxPages: 50 });
+    expect(collected).toMatchObject({ kind: "list", items: ["first", "stuck"], pages: 2 });
+    expect(seen).toHaveLength(2);
+  });
+
   it("gives an answer that is not a list back as it is, and leaves an object with more than its array whole", async () => {
     const single = clientAnswering(() => ({ success: true, errors: [], messages: [], result: { id: "z1", name: "example.com" } }));
     expect(await collectList(single.client, { path: "/zones/z1" }, { paging: "none", limit: 1000, maxPages: 50 })).toMatchObject({ kind: "other", response: { result: { id: "z1" } } });

@@ -97,8 +97,16 @@ export async function collectList(client: CloudflareClient, request: CloudflareR
   return { kind: "list", items, pages, status };
 }
 
-/** The query that asks for the page after this one, or undefined at the end of the list. */
+/**
+ * The query that asks for the page after this one, or undefined at the end of the list. An answer
+ * that would ask for the same page again (a cursor that does not move) ends the list too.
+ */
 export function nextPage(info: ResultInfo | undefined, query: Record<string, QueryValue>, count: number, paging: string): Record<string, string | number> | undefined {
+  const next = pageAfter(info, query, count, paging);
+  return next && Object.entries(next).every(([key, value]) => String(query[key]) === String(value)) ? undefined : next;
+}
+
+function pageAfter(info: ResultInfo | undefined, query: Record<string, QueryValue>, count: number, paging: string): Record<string, string | number> | undefined {
   if (!info || count === 0) return undefined;
   if (info.cursors !== undefined || typeof info.cursor === "string") {
     const cursor = info.cursors?.after ?? info.cursor;
