@@ -23,7 +23,7 @@ import { intOption } from "./support/cli.ts";
 import { percentile, round } from "./support/load.ts";
 import { runMain } from "./support/processes.ts";
 
-const CODE = 'return (await cloudflare.read({ op: "zones.list" })).result.map((z) => z.name);';
+const CODE = 'return (await cloudflare.read({ op: "zones.list" })).map((z) => z.name);';
 const progress = (line: string) => process.stderr.write(`${line}\n`);
 
 runMain(async () => {

@@ -7,7 +7,7 @@
  * served with `--no-bundle`, so the run measures one snapshot of the code.
  *
  * (a) ours / (b) baseline — bench/sandbox-worker/: a Durable Object that runs, in the same
- *     batches and rotating which goes first, `return (await cloudflare.read({ op: "zones.list" })).result.length`
+ *     batches and rotating which goes first, `return (await cloudflare.read({ op: "zones.list" })).length`
  *     (a) through codemode's durable runtime facet + durable log + GuardedExecutor (loop guard +
  *         Dynamic Worker) + our `cloudflare` connector (with its D1 audit rows) → the emulator;
  *     (b) through the raw `DynamicWorkerExecutor` with one plain host function fetching the emulator.
@@ -41,7 +41,7 @@ const BOT_TOKEN = "333333:bench-sandbox-token";
 const SECRET = "bench-sandbox-secret";
 /** The private chat (= user id) the approval rounds run in. */
 const USER_ID = 930_001;
-const READ_SNIPPET = 'return (await cloudflare.read({ op: "zones.list" })).result.length';
+const READ_SNIPPET = 'return (await cloudflare.read({ op: "zones.list" })).length';
 const writeSnippet = (title: string): string => `return await cloudflare.write({ op: "kv.namespaces.create", body: { title: ${JSON.stringify(title)} } })`;
 const READY_TIMEOUT_MS = 120_000;
 const BUILD_TIMEOUT_MS = 90_000;

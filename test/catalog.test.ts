@@ -50,6 +50,23 @@ describe("the Cloudflare API catalog", () => {
     ]));
   });
 
+  it("records how each list pages, from the SDK's pagination class, or from its query parameters where the SDK returns the list whole", async () => {
+    const paging = async (id: string) => (await getOperation(id))?.pagination;
+    // One operation per SDK pagination class (cloudflare/src/core/pagination.ts).
+    expect(await paging("zones.list")).toBe("page"); // V4PagePaginationArray
+    expect(await paging("zeroTrust.dex.tests.list")).toBe("page"); // V4PagePagination
+    expect(await paging("registrar.registrations.list")).toBe("cursor"); // CursorPagination
+    expect(await paging("kv.namespaces.keys.list")).toBe("cursor"); // CursorLimitPagination
+    expect(await paging("rules.lists.items.list")).toBe("cursor"); // CursorPaginationAfter
+    expect(await paging("containers.applications.list")).toBe("token"); // PageTokenPagination
+    expect(await paging("containers.applications.instances.listV1")).toBe("token"); // ContainersInstancesV1Pagination
+    expect(await paging("workers.scripts.list")).toBe("single"); // SinglePage
+    expect(await paging("zones.get")).toBe("none");
+    // The SDK returns these whole, but the API pages them: R2 by cursor (20 buckets a page), Page Shield by page number.
+    expect(await paging("r2.buckets.list")).toBe("cursor");
+    expect(await paging("pageShield.scripts.list")).toBe("page");
+  });
+
   it("has d1.database.create and dns.records.list with correct routes and parameters", async () => {
     const d1 = await getOperation("d1.database.create");
     expect(d1).toMatchObject({ method: "POST", path: "/accounts/{account_id}/d1/database", access: "write" });

@@ -11,7 +11,7 @@ const unique = (prefix: string) => `${prefix}-${Math.random().toString(36).slice
 describe("Code Mode: running code", () => {
   it("answers a read-only snippet directly, with the API's data", async () => {
     const chatId = freshChatId();
-    await deliver(textUpdate('/cloudflare run const r = await cloudflare.read({ op: "r2.buckets.list" });\nreturn r.result.buckets.map((b) => b.name);', { userId: USERS.owner, chatId }));
+    await deliver(textUpdate('/cloudflare run const r = await cloudflare.read({ op: "r2.buckets.list" });\nreturn r.map((b) => b.name);', { userId: USERS.owner, chatId }));
     const calls = await waitForCalls(chatId, (c) => sentTexts(c).some((t) => t.startsWith("✅ Done")));
     const done = sentTexts(calls).find((t) => t.startsWith("✅ Done"))!;
     expect(done).toContain("1 API call");
@@ -21,7 +21,7 @@ describe("Code Mode: running code", () => {
 
   it("runs a ```js code block sent as a message", async () => {
     const chatId = freshChatId();
-    await deliver(textUpdate("```js\nconst zones = await cloudflare.read({ op: \"zones.list\" });\nreturn zones.result.map((z) => z.name).sort();\n```", { userId: USERS.owner, chatId }));
+    await deliver(textUpdate("```js\nconst zones = await cloudflare.read({ op: \"zones.list\" });\nreturn zones.map((z) => z.name).sort();\n```", { userId: USERS.owner, chatId }));
     const calls = await waitForCalls(chatId, (c) => sentTexts(c).some((t) => t.startsWith("✅ Done")));
     expect(sentTexts(calls).find((t) => t.startsWith("✅ Done"))).toContain('"demo-shop.dev"');
   });

@@ -84,7 +84,7 @@ describe("/connect", () => {
     // Another chat (a group): the token belongs to the person, not to the chat.
     const group = { chatId: freshChatId(), chatType: "group" as const };
     const before = (await emulator.requests({ token, path: "/zones" })).length;
-    const ran = await say(group, '/cloudflare run const z = await cloudflare.read({ op: "zones.list" });\nreturn z.result.map((x) => x.name).sort();');
+    const ran = await say(group, '/cloudflare run const z = await cloudflare.read({ op: "zones.list" });\nreturn z.map((x) => x.name).sort();');
     expect(ran.texts.join("\n")).toContain('"demo-shop.dev"');
     expect((await emulator.requests({ token, path: "/zones" })).length).toBe(before + 1);
 

@@ -55,7 +55,7 @@ describe("other MCP servers as connectors", () => {
     await deliver(textUpdate("/cloudflare run return await broken.anything({});", { userId: USERS.owner, chatId }));
     const failed = await waitForCalls(chatId, (c) => done(sentTexts(c)) !== undefined);
     expect(done(sentTexts(failed))).toMatch(/^⚠️ The snippet failed[\s\S]*the MCP server "broken" is unreachable/);
-    await deliver(textUpdate('/cloudflare run const z = await cloudflare.read({ op: "zones.list" }); const n = await notes.search_notes({ query: "Friday" }); return [z.result.length, n.length];', { userId: USERS.owner, chatId }));
+    await deliver(textUpdate('/cloudflare run const z = await cloudflare.read({ op: "zones.list" }); const n = await notes.search_notes({ query: "Friday" }); return [z.length, n.length];', { userId: USERS.owner, chatId }));
     const next = await waitForCalls(chatId, (c) => sentTexts(c).filter((t) => t.startsWith("✅ Done")).length === 1);
     expect(sentTexts(next).find((t) => t.startsWith("✅ Done"))).toMatch(/\[\s*2,\s*1\s*\]/);
   });
@@ -63,7 +63,7 @@ describe("other MCP servers as connectors", () => {
   it("connects to no other server for a snippet that uses none", async () => {
     const before = (await notesState()).calls.length;
     const chatId = freshChatId();
-    await deliver(textUpdate('/cloudflare run return (await cloudflare.read({ op: "zones.list" })).result.length;', { userId: USERS.owner, chatId }));
+    await deliver(textUpdate('/cloudflare run return (await cloudflare.read({ op: "zones.list" })).length;', { userId: USERS.owner, chatId }));
     await waitForCalls(chatId, (c) => done(sentTexts(c)) !== undefined);
     expect((await notesState()).calls.length).toBe(before);
   });

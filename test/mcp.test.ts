@@ -71,7 +71,7 @@ describe("MCP server: the official SDK clients", () => {
     expect(tools.find((t) => t.name === "execution")?.annotations?.readOnlyHint).toBe(true);
     expect(tools.find((t) => t.name === "execute")?.annotations?.readOnlyHint).toBe(false);
     expect(textOf(await client.callTool({ name: "search", arguments: { query: "list r2 buckets" } }))).toContain("r2.buckets.list");
-    const read = JSON.parse(textOf(await client.callTool({ name: "execute", arguments: { code: 'return (await cloudflare.read({ op: "r2.buckets.list" })).result.buckets.map((b) => b.name);' } })));
+    const read = JSON.parse(textOf(await client.callTool({ name: "execute", arguments: { code: 'return (await cloudflare.read({ op: "r2.buckets.list" })).map((b) => b.name);' } })));
     expect(read).toMatchObject({ status: "completed" });
     expect(read.result).toContain("shop-assets");
     await client.close();
@@ -145,7 +145,7 @@ describe("MCP server: the official SDK clients", () => {
 
   it("serves two clients at once", async () => {
     const [a, b] = await Promise.all([v1(), v2()]);
-    const code = 'return (await cloudflare.read({ op: "zones.list" })).result.length;';
+    const code = 'return (await cloudflare.read({ op: "zones.list" })).length;';
     const results = await Promise.all([a.callTool({ name: "execute", arguments: { code } }), b.callTool({ name: "execute", arguments: { code } })]);
     for (const result of results) expect(JSON.parse(textOf(result))).toMatchObject({ status: "completed", result: 2 });
     await Promise.all([a.close(), b.close()]);

@@ -9,7 +9,7 @@ describe("saved snippets as skills", () => {
   it("saves the last completed run, lists it, runs it again, and forgets it", async () => {
     const chatId = freshChatId();
     const say = (text: string) => deliver(textUpdate(text, { userId: USERS.owner, chatId }));
-    await say('/cloudflare run const r = await cloudflare.read({ op: "r2.buckets.list" });\nreturn r.result.buckets.map((b) => b.name).sort();');
+    await say('/cloudflare run const r = await cloudflare.read({ op: "r2.buckets.list" });\nreturn r.map((b) => b.name).sort();');
     await waitForCalls(chatId, (c) => count(sentTexts(c), "✅ Done") === 1);
 
     await say("/save bucket-names List the R2 bucket names");

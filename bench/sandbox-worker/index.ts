@@ -159,14 +159,14 @@ export class SandboxBench extends DurableObject<SandboxBenchEnv> {
     return this.baseline.execute(request.code, [this.plainProvider(request)]);
   }
 
-  /** `cloudflare.read(…)` as one plain host function: GET /zones from the emulator, the JSON as is. */
+  /** `cloudflare.read(…)` as one plain host function: GET /zones from the emulator, the envelope's `result` (the zones), as ours returns it. */
   private plainProvider(request: MeasureRequest): ResolvedProvider {
     return {
       name: "cloudflare",
       fns: {
         read: async () => {
           const response = await fetch(`${request.apiBase}/zones`, { headers: { authorization: `Bearer ${request.token}` } });
-          return response.json();
+          return ((await response.json()) as { result: unknown }).result;
         },
       },
     };

@@ -9,7 +9,7 @@ import { stripFences } from "../../skills/cloudflare/sandbox/loop-guard.ts";
 import type { BotContext } from "../context.ts";
 
 const CODE_BLOCK = /^```(?:js|javascript|ts|typescript)?[ \t]*\n[\s\S]*?\n?```\s*$/;
-const EXAMPLE = 'const zones = await cloudflare.read({ op: "zones.list" });\nreturn zones.result.map((z) => z.name);';
+const EXAMPLE = 'const zones = await cloudflare.read({ op: "zones.list" });\nreturn zones.map((z) => z.name);';
 
 /** The Code Mode feature. */
 export const codeModeFeature = new Composer<BotContext>();

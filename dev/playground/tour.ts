@@ -84,7 +84,7 @@ export async function runTour(pg: Playground, print: (line: string) => void): Pr
   });
 
   await step("a read snippet runs at once, with no card", async () => {
-    const from = await send(owner, '/cloudflare run const r = await cloudflare.read({ op: "r2.buckets.list" });\nreturn r.result.buckets.map((b) => b.name);');
+    const from = await send(owner, '/cloudflare run const buckets = await cloudflare.read({ op: "r2.buckets.list" });\nreturn buckets.map((b) => b.name);');
     await waitFor(pg, from, "✅ Done with the bucket list", (e) => sent(e, owner.id, (t) => t.startsWith("✅ Done") && t.includes("shop-assets")));
     if (pg.log.since(from).some((e) => hasButton(e, "ap"))) throw new TourStepError("a read-only snippet asked for approval");
   });

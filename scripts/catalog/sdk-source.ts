@@ -68,7 +68,7 @@ export class SdkSource {
       render: (type, site) => renderType(this.#checker, type, site),
       anomalies,
     });
-    const info: SourceInfo = { doc, deprecated, pagination: paginationOf(bodyText), params, anomalies };
+    const info: SourceInfo = { doc, deprecated, pagination: paginationOf(bodyText, params, entry), params, anomalies };
     // Both `multipartFormRequestOptions` and `maybeMultipartFormRequestOptions` send multipart.
     if (/multipartFormRequestOptions/i.test(bodyText)) info.bodyEncoding = "multipart";
     else if (bodyText.includes("__binaryRequest")) info.bodyEncoding = "binary";
@@ -113,6 +113,7 @@ function defaultLocation(bodyText: string, method: string): ParamLocation {
   return method === "GET" || method === "DELETE" ? "query" : "body";
 }
 
+/** The SDK's pagination classes (`cloudflare/src/core/pagination.ts`) and how each pages. */
 const PAGINATION: Array<[RegExp, PaginationKind]> = [
   [/\bSinglePage\b/, "single"],
   [/\bV4PagePagination(Array)?\b/, "page"],
@@ -120,8 +121,25 @@ const PAGINATION: Array<[RegExp, PaginationKind]> = [
   [/\b(PageToken|ContainersInstancesV1)Pagination\b/, "token"],
 ];
 
-function paginationOf(bodyText: string): PaginationKind {
-  if (!bodyText.includes("getAPIList")) return "none";
-  for (const [pattern, kind] of PAGINATION) if (pattern.test(bodyText)) return kind;
-  return "page";
+/**
+ * How a method's list pages: the SDK's pagination class when it has one. The SDK returns some
+ * lists whole although the API pages them (R2's bucket list pages by cursor, 20 buckets a page;
+ * Page Shield's lists by page number): for a `list…` GET, and for a `SinglePage` list, the query
+ * parameters it takes say how.
+ */
+function paginationOf(bodyText: string, params: OperationParam[], entry: ApiMdEntry): PaginationKind {
+  if (bodyText.includes("getAPIList")) {
+    const kind = PAGINATION.find(([pattern]) => pattern.test(bodyText))?.[1] ?? "page";
+    return kind === "single" ? pagingByQuery(params) ?? kind : kind;
+  }
+  return entry.method === "GET" && /^list/.test(entry.name) ? pagingByQuery(params) ?? "none" : "none";
+}
+
+/** The paging style a method's query parameters name: `cursor`, `page_token`, or `page` with `per_page`. */
+function pagingByQuery(params: OperationParam[]): PaginationKind | undefined {
+  const names = new Set(params.filter((p) => p.in === "query").map((p) => p.name));
+  if (names.has("cursor")) return "cursor";
+  if (names.has("page_token")) return "token";
+  if (names.has("page") && names.has("per_page")) return "page";
+  return undefined;
 }

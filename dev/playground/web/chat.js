@@ -14,7 +14,7 @@ const state = {
 
 const EXAMPLES = [
   ["whoami", "/cloudflare whoami"],
-  ["read: R2 buckets", '/cloudflare run const r = await cloudflare.read({ op: "r2.buckets.list" });\nreturn r.result.buckets.map((b) => b.name);'],
+  ["read: R2 buckets", '/cloudflare run const buckets = await cloudflare.read({ op: "r2.buckets.list" });\nreturn buckets.map((b) => b.name);'],
   ["write: create a D1 database", '/cloudflare run return await cloudflare.write({ op: "d1.database.create", body: { name: "test-storia" } })'],
   ["/help", "/help"],
   ["/audit", "/audit"],

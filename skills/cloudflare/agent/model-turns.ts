@@ -181,7 +181,7 @@ function approvalNote(run: RunRecord, end: RunEnd): string {
   const id = run.executionId ?? run.runId;
   switch (end.status) {
     case "completed":
-      return `[approval] The user approved. Run ${id} finished. Result: ${JSON.stringify(truncateResult(end.result, { maxTokens: 1500 }))}`;
+      return `[approval] The user approved. Run ${id} finished. Result: ${JSON.stringify(truncateResult(end.result, { maxTokens: 1500 }))}${end.logs?.length ? ` Console: ${JSON.stringify(end.logs.slice(-10))}` : ""}`;
     case "error":
       return `[approval] The user approved, but run ${id} failed: ${end.error}`;
     default:

@@ -14,7 +14,7 @@ To do anything, call the codemode tool with JavaScript: the body of an async fun
   await cloudflare.write({ op, params, query, body }) // changes; waits for the user's approval tap
 op is an operation id from search (e.g. "r2.buckets.list") or "METHOD /path". params fills path
 parameters; account_id is filled in when the token reaches one account. Results are the API's
-"result" field (lists that page come as { result, result_info }).
+"result" field; lists are arrays of all items (read's limit: N, default 1,000).
 Rules:
 - Search first unless you know the exact op; describe it when unsure of parameters.
 - await calls one at a time (no Promise.all). No fetch: the sandbox has no network.

@@ -26,8 +26,8 @@ export const resultInfoSchema = z.object({
   count: z.number().optional(),
   total_count: z.number().optional(),
   total_pages: z.number().optional(),
-  cursor: z.string().optional(),
-  cursors: z.object({ after: z.string().optional(), before: z.string().optional() }).loose().optional(),
+  cursor: z.string().nullish().catch(undefined),
+  cursors: z.object({ after: z.string().nullish().catch(undefined), before: z.string().nullish().catch(undefined) }).loose().optional(),
 }).loose();
 
 /** A `result_info` object. */

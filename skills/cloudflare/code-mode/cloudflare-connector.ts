@@ -4,7 +4,10 @@
  * Four methods, so `describe()` stays tiny however large the API is:
  * - `cloudflare.search({ query })`: ranked operations from the catalog;
  * - `cloudflare.describe({ op })`: one operation's parameters as compact TypeScript;
- * - `cloudflare.read({ op, params, query })`: runs a read at once;
+ * - `cloudflare.read({ op, params, query, limit })`: runs a read at once. A list comes back as an
+ *   array of every item, page after page (../api/paginate.ts), up to `limit` (default
+ *   `LIST_LIMIT`) items or `MAX_PAGES` requests; when it stops with more left, the run's output
+ *   says so (a note in its console);
  * - `cloudflare.write({ op, params, query, body })`: pauses for an approval tap (`requiresApproval`);
  *   after the tap the write gate (./write-gate.ts) sends the request stored on the card, once.
  * - `cloudflare.reveal({ op, params, query })`: a read whose answer holds credentials; it asks
@@ -20,7 +23,7 @@ import type { JSONSchema7 } from "json-schema";
 import { z } from "zod";
 import { accessOf, isCredentialRead } from "../../../approvals/access.ts";
 import { auditCallFinished, auditCallStarted } from "../../../approvals/audit.ts";
-import { CloudflareApiError } from "../api/index.ts";
+import { CloudflareApiError, collectList, type CloudflareResponse } from "../api/index.ts";
 import { callArgsSchema, CallArgumentError, multipartBody, resolveCall, type ResolvedCall } from "./resolve-call.ts";
 import { sendApprovedWrite, type WriteGateDeps } from "./write-gate.ts";
 
@@ -28,9 +31,18 @@ import { sendApprovedWrite, type WriteGateDeps } from "./write-gate.ts";
 export interface CloudflareConnectorDeps extends WriteGateDeps {
   chatId: number;
   requesterId: number;
+  /** Adds a line to the run's output (a list cut short), kept with the execution so a replayed pass still shows it. */
+  note?: (executionId: string, text: string) => void;
 }
 
-const INSTRUCTIONS = "The whole Cloudflare REST API. Find operations with cloudflare.search, read their parameters with cloudflare.describe, then cloudflare.read (GET and other reads, runs at once) or cloudflare.write (anything that changes the account, waits for the user's approval); cloudflare.reveal for reads that return credentials. Pass one object: { op, params, query, body }; op is an operation id or \"METHOD /path\". account_id is filled in when the token reaches one account.";
+/** How many items a list read returns unless the snippet passes `limit`. */
+export const LIST_LIMIT = 1000;
+/** The largest `limit` a snippet may pass. */
+export const MAX_LIST_LIMIT = 10_000;
+/** At most this many requests for one list read (each page is one subrequest of the Worker). */
+export const MAX_PAGES = 50;
+
+const INSTRUCTIONS = "The whole Cloudflare REST API. Find operations with cloudflare.search, read their parameters with cloudflare.describe, then cloudflare.read (GET and other reads, runs at once) or cloudflare.write (anything that changes the account, waits for the user's approval); cloudflare.reveal for reads that return credentials. Pass one object: { op, params, query, body }; op is an operation id or \"METHOD /path\". account_id is filled in when the token reaches one account. Results are the API's result; a list is an array of every item (up to 1,000; read({ …, limit: N }) for more or fewer).";
 
 /** The Cloudflare API as a codemode connector. */
 export class CloudflareConnector extends CodemodeConnector<Env> {
@@ -71,9 +83,10 @@ export class CloudflareConnector extends CodemodeConnector<Env> {
         },
       },
       read: {
-        description: "Run a read-only operation now: read({ op, params?, query? }) → its result.",
-        inputSchema: callSchema,
-        execute: async (args, ctx) => this.read(args, ctx?.executionId ?? "unknown"),
+        description: "Run a read-only operation now: read({ op, params?, query?, limit? }) → its result; a list is an array of all its items (limit: at most N, default 1,000).",
+        inputSchema: READ_JSON,
+        // Awaited here: a promise that is already rejected when handed on is reported by workerd as unhandled.
+        execute: async (args, ctx) => await this.read(args, ctx?.executionId ?? "unknown"),
       },
       write: {
         description: "Run an operation that changes the account, after the user approves: write({ op, params?, query?, body? }).",
@@ -90,9 +103,10 @@ export class CloudflareConnector extends CodemodeConnector<Env> {
     };
   }
 
-  /** Sends one read at once, with the audit rows around it. */
+  /** Sends one read at once (every page of a list), with the audit rows around it. */
   private async read(args: unknown, executionId: string): Promise<unknown> {
-    const call = await resolveCall(this.deps.catalog, args, await this.deps.defaults().catch(() => ({})));
+    const { limit, call: callArgs } = splitReadArgs(args);
+    const call = await resolveCall(this.deps.catalog, callArgs, await this.deps.defaults().catch(() => ({})));
     const { operation } = call;
     if (accessOf(operation, { query: call.query, body: call.body }) !== "read") {
       const why = operation.access === "read" ? " with these parameters" : "";
@@ -106,16 +120,30 @@ export class CloudflareConnector extends CodemodeConnector<Env> {
       access: operation.access, requesterId: this.deps.requesterId,
     });
     try {
-      const response = await (await this.deps.credential()).client.request(toRequest(call));
-      await auditCallFinished(this.deps.db, auditId, { ok: true, httpStatus: response.status });
-      if (response.kind !== "json") return response;
-      return response.resultInfo ? { result: response.result, result_info: response.resultInfo } : response.result;
+      const client = (await this.deps.credential()).client;
+      const collected = await collectList(client, toRequest(call), { paging: operation.pagination, limit: limit ?? LIST_LIMIT, maxPages: MAX_PAGES });
+      await auditCallFinished(this.deps.db, auditId, { ok: true, httpStatus: collected.kind === "list" ? collected.status : collected.response.status });
+      if (collected.kind === "other") return bareResult(collected.response);
+      if (collected.stopped) this.deps.note?.(executionId, stoppedNote(operation.id, collected.items.length, collected.pages, collected.stopped, limit));
+      return collected.items;
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error);
       await auditCallFinished(this.deps.db, auditId, { ok: false, error: message, ...(error instanceof CloudflareApiError ? { httpStatus: error.status } : {}) });
       throw error instanceof Error ? new Error(message) : new Error(String(error));
     }
   }
+}
+
+/** What a snippet gets for an answer: the envelope's `result` for JSON, the text or bytes otherwise. */
+function bareResult(response: CloudflareResponse): unknown {
+  return response.kind === "json" ? response.result : response;
+}
+
+/** Says plainly that a list was cut short, and how to get the rest. */
+function stoppedNote(op: string, count: number, pages: number, why: "limit" | "pages", limit: number | undefined): string {
+  const where = why === "limit" ? `the first ${count} items (limit ${limit ?? LIST_LIMIT})` : `${count} items after ${pages} pages (at most ${MAX_PAGES} requests per read)`;
+  const how = why === "limit" && (limit ?? LIST_LIMIT) < MAX_LIST_LIMIT ? `pass limit: N (up to ${MAX_LIST_LIMIT}) for more, or narrow it with query` : "narrow it with query (filters, per_page) to see the rest";
+  return `Note: ${op} has more items than returned: stopped at ${where}; ${how}.`;
 }
 
 const searchArgs = z.object({ query: z.string().trim().min(1), limit: z.number().int().min(1).max(20).optional() });
@@ -125,6 +153,17 @@ const describeArgs = z.object({ op: z.string().min(1) });
 const SEARCH_JSON = jsonSchemaOf(searchArgs);
 const DESCRIBE_JSON = jsonSchemaOf(describeArgs);
 const callSchema = jsonSchemaOf(callArgsSchema);
+const readArgsSchema = callArgsSchema.extend({ limit: z.number().int().min(1).max(MAX_LIST_LIMIT).optional() });
+const READ_JSON = jsonSchemaOf(readArgsSchema);
+
+/** `read` takes `limit` besides the call's own keys; those are checked by `resolveCall`. */
+function splitReadArgs(args: unknown): { limit?: number; call: unknown } {
+  if (args === null || typeof args !== "object" || Array.isArray(args) || !("limit" in args)) return { call: args };
+  const { limit, ...call } = args as Record<string, unknown>;
+  const parsed = z.number().int().min(1).max(MAX_LIST_LIMIT).safeParse(limit);
+  if (!parsed.success) throw new CallArgumentError(`cloudflare.read: limit must be a whole number from 1 to ${MAX_LIST_LIMIT} (the most items of a list to return)`);
+  return { limit: parsed.data, call };
+}
 
 function jsonSchemaOf(schema: z.ZodType): JSONSchema7 {
   const { $schema: _, ...json } = z.toJSONSchema(schema, { io: "input", unrepresentable: "any" }) as JSONSchema7 & { $schema?: string };

@@ -33,6 +33,7 @@ import { catalogLookup } from "./catalog-lookup.ts";
 import { CloudflareConnector } from "./cloudflare-connector.ts";
 import type { RequesterCredentials } from "./requester-credentials.ts";
 import type { ChatDesk, RunEnd, RunListener, UndoOffer } from "./run-listener.ts";
+import { RunNotes } from "./run-notes.ts";
 import { undoRun } from "./run-undo.ts";
 import { requestFor, type PreparedRequest } from "./write-gate.ts";
 
@@ -95,6 +96,7 @@ const NOBODY = { requesterId: 0, mcpServers: [] as string[] };
 export class Runs {
   readonly approvals: ApprovalStore;
   readonly runs: RunStore;
+  private readonly notes: RunNotes;
   private readonly d: RunsDeps;
   private readonly executor: Executor;
 
@@ -102,6 +104,7 @@ export class Runs {
     this.d = deps;
     this.approvals = new ApprovalStore(deps.ctx.storage.sql);
     this.runs = new RunStore(deps.ctx.storage.sql);
+    this.notes = new RunNotes(deps.ctx.storage.sql);
     this.executor = deps.executor ?? new GuardedExecutor({ loader: deps.env.LOADER });
   }
 
@@ -110,8 +113,7 @@ export class Runs {
     const runId = await auditExecutionRequested(this.d.env.DB, { chatId: this.d.chatId, userId: input.requester.id, source: input.source, code: input.code });
     const run = this.runs.create({ runId, chatId: this.d.chatId, requesterId: input.requester.id, requesterName: input.requester.name,
       origin: input.origin, threadId: input.threadId ?? null, mcpServers: this.d.mcp?.usedBy(input.code) ?? [], now: Date.now() });
-    const outcome = await this.runtimeFor(run).execute({ code: input.code });
-    await this.settle(outcome, run);
+    const outcome = await this.settle(await this.runtimeFor(run).execute({ code: input.code }), run);
     if (this.runs.count() > this.d.retention.runs + PRUNE_SLACK) await this.prune();
     return { run: this.runs.get(runId) ?? run, outcome };
   }
@@ -239,6 +241,7 @@ export class Runs {
   async prune(now = Date.now()): Promise<number> {
     const ids = this.runs.prune(this.d.retention.runs, now - this.d.retention.days * DAY_MS);
     this.approvals.forget(ids);
+    this.notes.forget(ids);
     const runtime = this.runtimeFor(NOBODY);
     for (const id of ids) await runtime.deleteExecution(id);
     // Runs from before this version, and anything codemode kept that we no longer know.
@@ -252,8 +255,21 @@ export class Runs {
     return (await this.runtimeFor(NOBODY).executions()).length;
   }
 
-  /** Reports a pass's outcome: the result, the error, or the cards it paused on. */
-  private async settle(outcome: Outcome, run: RunRecord): Promise<void> {
+  /** Reports a pass's outcome (the result, the error, or the cards it paused on); returns it with the host's notes in its logs. */
+  private async settle(passed: Outcome, run: RunRecord): Promise<Outcome> {
+    const outcome = this.withNotes(passed);
+    await this.report(outcome, run);
+    return outcome;
+  }
+
+  /** A completed outcome with the notes the host made during the run (a list cut short) after the snippet's own console lines. */
+  private withNotes(outcome: Outcome): Outcome {
+    if (outcome.status !== "completed") return outcome;
+    const notes = this.notes.take(outcome.executionId);
+    return notes.length === 0 ? outcome : { ...outcome, logs: [...(outcome.logs ?? []), ...notes] };
+  }
+
+  private async report(outcome: Outcome, run: RunRecord): Promise<void> {
     this.runs.linkExecution(run.runId, outcome.executionId);
     const current: RunRecord = { ...run, executionId: outcome.executionId };
     // One structured line per execution pass, for `wrangler tail` (no code, no results, no secrets).
@@ -410,7 +426,7 @@ export class Runs {
     const { ctx, env } = this.d;
     const gate = { store: this.approvals, db: env.DB, deliverCredentials: async (approval: Approval, result: unknown) => this.d.desk.showCredentials(this.runOf(approval), approval, result) };
     const cloudflare = new CloudflareConnector(ctx, env, {
-      ...gate, catalog: catalogLookup, chatId: this.d.chatId, requesterId,
+      ...gate, catalog: catalogLookup, chatId: this.d.chatId, requesterId, note: (executionId, text) => this.notes.add(executionId, text),
       credential: () => this.d.credentials.credentialFor(requesterId),
       defaults: () => this.d.credentials.defaultsFor(requesterId),
     });

@@ -74,7 +74,8 @@ export async function sendApprovedWrite(deps: WriteGateDeps, executionId: string
   }
   return await dispatchApproved(deps, executionId, replayed, ref, async (request) => {
     const response = await client.request(toClientRequest(request));
-    const result = response.kind !== "json" ? response : response.resultInfo ? { result: response.result, result_info: response.resultInfo } : response.result;
+    // The snippet gets the bare result, as from a read; Undo works from the same recorded answer.
+    const result = response.kind === "json" ? response.result : response;
     return { status: response.status, result, undo: response.kind === "json" ? undoFor(request, response.result) : undefined };
   });
 }
