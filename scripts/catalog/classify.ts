@@ -11,6 +11,7 @@
  * and zone halves of such routes separately.
  */
 import type { Access, HttpMethod, Sensitivity, WriteCondition } from "../../skills/cloudflare/catalog/types.ts";
+import { OPTIONAL_BY_DEFAULT } from "./api-defaults.ts";
 import { CONDITIONAL_WRITES } from "./conditional-writes.ts";
 import { CREDENTIAL_OPERATIONS } from "./credential-operations.ts";
 import { READ_ONLY_POSTS } from "./read-only-posts.ts";
@@ -41,6 +42,7 @@ const LISTS: Array<{ name: string; entries: readonly ListEntry[] }> = [
   { name: "side-effect GET", entries: SIDE_EFFECT_GETS },
   { name: "credentials", entries: CREDENTIAL_OPERATIONS },
   { name: "conditional write", entries: CONDITIONAL_WRITES },
+  { name: "optional-by-default", entries: OPTIONAL_BY_DEFAULT },
 ];
 
 /**
@@ -71,6 +73,11 @@ function accessOf(op: Classifiable): Access {
   if (op.method === "GET") return SIDE_EFFECT_GETS.some((entry) => matches(entry, op)) ? "write" : "read";
   if (op.method !== "POST") return "write";
   return READ_ONLY_POSTS.some((entry) => matches({ ...entry, method: "POST" }, op)) ? "read" : "write";
+}
+
+/** The names of the body fields of `op` that may be left out though the source requires them (api-defaults.ts). */
+export function defaultedFields(op: Classifiable): Set<string> {
+  return new Set(OPTIONAL_BY_DEFAULT.filter((entry) => matches(entry, op)).map((entry) => entry.name));
 }
 
 function matches(entry: ListEntry, op: Classifiable): boolean {

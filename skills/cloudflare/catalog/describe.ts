@@ -31,7 +31,9 @@ export function renderSignature(op: OperationDetail): string {
     const params = op.params.filter((p) => p.in === location);
     if (params.length === 0) continue;
     const optional = params.every((p) => !p.required) ? "?" : "";
-    groups.push(`  ${label}${optional}: {\n${params.map(renderParam).join("\n")}\n  };`);
+    // A lone parameter named "body" is the whole body (an array, a raw upload), not a field of it.
+    const whole = location === "body" && params.length === 1 && params[0]!.name === "body";
+    groups.push(whole ? renderParam(params[0]!).replace(/^ {4}body\??/, `  body${optional}`) : `  ${label}${optional}: {\n${params.map(renderParam).join("\n")}\n  };`);
   }
   if (op.bodyEncoding) groups.push(`  // body is sent as ${op.bodyEncoding === "multipart" ? "multipart/form-data" : "raw bytes"}`);
   const returns = op.pagination === "none" ? "" : ` // paginated (${op.pagination})`;
