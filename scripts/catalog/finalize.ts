@@ -22,6 +22,8 @@ export interface RawOperation {
   pagination: PaginationKind;
   params: OperationParam[];
   bodyEncoding?: "multipart" | "binary";
+  /** The token permissions that allow it (OpenAPI `x-api-token-group`; any one suffices). */
+  permissions?: string[];
 }
 
 /** The build's result: operations plus the problems worth a human's look. */
@@ -85,6 +87,7 @@ function toDetail(op: RawOperation): OperationDetail {
   if (defaulted.size > 0) detail.params = detail.params.map((p) => (p.in === "body" && defaulted.has(p.name) ? { ...p, required: false } : p));
   // Set only when they apply, so every other operation's generated line stays as it was.
   if (sensitive) detail.sensitive = sensitive;
+  if (op.permissions) detail.permissions = op.permissions;
   if (writeWhen) detail.writeWhen = writeWhen;
   return detail;
 }
