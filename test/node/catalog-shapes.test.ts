@@ -39,6 +39,12 @@ describe("what describe shows", () => {
     expect(arrays.map((op) => op.id)).toEqual([]);
   });
 
+  it("does not offer request headers as arguments: a call is { op, params, query, body }", () => {
+    const offered = operations.filter((op) => /\n {2}headers\??: \{/.test(renderSignature(op))).map((op) => op.id);
+    expect(offered).toEqual([]);
+    expect(renderSignature(byId.get("r2.buckets.create")!)).toContain("// not settable from a snippet (the API's defaults apply): headers cf-r2-jurisdiction");
+  });
+
   it("describes a raw upload body as the body itself, text included", () => {
     const text = renderSignature(byId.get("r2.buckets.objects.upload")!);
     expect(text).toMatch(/\n {2}body: string \| [^;]*ArrayBuffer[^;]*;/);

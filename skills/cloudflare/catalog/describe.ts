@@ -30,6 +30,11 @@ export function renderSignature(op: OperationDetail): string {
   for (const [location, label] of GROUPS) {
     const params = op.params.filter((p) => p.in === location);
     if (params.length === 0) continue;
+    // A call is { op, params, query, body }: request headers cannot be set, so they are not offered as arguments.
+    if (location === "header") {
+      groups.push(`  // not settable from a snippet (the API's defaults apply): headers ${params.map((p) => p.name).join(", ")}`);
+      continue;
+    }
     const optional = params.every((p) => !p.required) ? "?" : "";
     // A lone parameter named "body" is the whole body (an array, a raw upload), not a field of it.
     const whole = location === "body" && params.length === 1 && params[0]!.name === "body";
