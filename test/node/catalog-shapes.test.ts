@@ -34,6 +34,7 @@ describe("what describe shows", () => {
       expect(op.bodyEncoding, id).toBe("multipart");
       expect(op.params.find((p) => p.name === "files"), id).toMatchObject({ in: "body", type: "Record<string, string>" });
     }
+    expect(renderSignature(byId.get("workers.scripts.update")!)).toContain("// body is sent as multipart/form-data: body.files { name: text } become file parts named by their keys, metadata a JSON part");
     // No multipart operation still describes files as an array.
     const arrays = operations.filter((op) => op.bodyEncoding === "multipart" && op.params.some((p) => p.name === "files" && p.type.endsWith("[]")));
     expect(arrays.map((op) => op.id)).toEqual([]);

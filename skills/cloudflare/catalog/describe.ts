@@ -40,7 +40,8 @@ export function renderSignature(op: OperationDetail): string {
     const whole = location === "body" && params.length === 1 && params[0]!.name === "body";
     groups.push(whole ? renderParam(params[0]!).replace(/^ {4}body\??/, `  body${optional}`) : `  ${label}${optional}: {\n${params.map(renderParam).join("\n")}\n  };`);
   }
-  if (op.bodyEncoding) groups.push(`  // body is sent as ${op.bodyEncoding === "multipart" ? "multipart/form-data" : "raw bytes"}`);
+  if (op.bodyEncoding === "multipart") groups.push("  // body is sent as multipart/form-data: body.files { name: text } become file parts named by their keys, metadata a JSON part, other fields form fields");
+  else if (op.bodyEncoding) groups.push("  // body is sent as raw bytes");
   const returns = op.pagination === "none" ? "" : ` // paginated (${op.pagination})`;
   lines.push(groups.length ? `${op.id}(args: {\n${groups.join("\n")}\n})${returns}` : `${op.id}()${returns}`);
   return lines.join("\n");
