@@ -49,6 +49,7 @@ export function cardText(card: CardInput): F {
       : fmt`Body: ${F.bold(`${text.length.toLocaleString("en-US")} characters, attached above as ${bodyFileName(card)}`)}; that file is exactly what will be sent.`);
   }
   lines.push(F.italic(`Sent with ${request.credential.label}`));
+  if (request.permissions?.length) lines.push(F.italic(`Token permission needed: ${request.permissions.join(" or ")}`));
   if (request.returnsCredentials) lines.push(F.bold("🔑 The answer holds credentials: it is shown only to you, once, in a message you can delete; the snippet and the model get a placeholder."));
   if (card.risk === "destructive") lines.push(F.bold(`This cannot be taken back easily: ${card.riskWhy ?? "it is destructive"}. Read it twice.`));
   lines.push(F.italic(`Asked by ${card.requester} · expires ${clock(card.expiresAt)} UTC`));

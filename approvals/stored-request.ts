@@ -48,10 +48,12 @@ export interface StoredRequest {
   credential: CredentialRef;
   /** Set when the response carries a usable secret: it is delivered privately, never to the snippet, the model or a group. */
   returnsCredentials?: true;
+  /** The token permissions the call needs ("DNS Write"; any one suffices), shown on the card and named if Cloudflare refuses the token. */
+  permissions?: string[];
 }
 
 /** What `freezeRequest` needs: a resolved call in plain values. */
-export interface RequestToFreeze extends Pick<StoredRequest, "operationId" | "summary" | "method" | "template" | "path" | "pathParams"> {
+export interface RequestToFreeze extends Pick<StoredRequest, "operationId" | "summary" | "method" | "template" | "path" | "pathParams" | "permissions"> {
   query: Record<string, string | number | boolean>;
   body: unknown;
   bodyEncoding?: "multipart" | "binary";
@@ -77,6 +79,7 @@ export function freezeRequest(call: RequestToFreeze, credential: CredentialRef):
     ...(body ? { body } : {}),
     credential: { ...credential },
     ...(call.returnsCredentials ? { returnsCredentials: true as const } : {}),
+    ...(call.permissions && call.permissions.length > 0 ? { permissions: [...call.permissions] } : {}),
   };
 }
 

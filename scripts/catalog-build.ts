@@ -6,13 +6,13 @@
  * Prints counts and anomalies at the end. The output is reproducible byte for byte; a test
  * rebuilds it into a temporary folder and fails when the committed copy is stale.
  */
-import { readFileSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import { emitCatalog } from "./catalog/emit.ts";
 import { finalize, type FinalCatalog } from "./catalog/finalize.ts";
 import { readOpenApiCatalog } from "./catalog/from-openapi.ts";
-import { readSdkCatalog } from "./catalog/from-sdk.ts";
+import { readSdkCatalog, sdkRouteIds } from "./catalog/from-sdk.ts";
 import type { CatalogSource } from "../skills/cloudflare/catalog/types.ts";
 
 const root = fileURLToPath(new URL("..", import.meta.url));
@@ -29,7 +29,9 @@ let catalog: FinalCatalog;
 let source: CatalogSource;
 if (values["from-openapi"]) {
   const document: unknown = JSON.parse(readFileSync(values["from-openapi"], "utf8"));
-  const read = readOpenApiCatalog(document);
+  // Where the SDK has the same route, its id: the prompt, help text and examples name SDK ids.
+  const sdk = `${root}node_modules/cloudflare`;
+  const read = readOpenApiCatalog(document, existsSync(sdk) ? { sdkIds: sdkRouteIds(sdk) } : {});
   source = { kind: "openapi", version: read.version };
   catalog = finalize(read.operations, read.anomalies);
 } else {

@@ -2,6 +2,8 @@ import { describe, expect, it } from "vitest";
 import { CONDITIONAL_WRITES } from "../scripts/catalog/conditional-writes.ts";
 import { CREDENTIAL_OPERATIONS } from "../scripts/catalog/credential-operations.ts";
 import { READ_ONLY_POSTS } from "../scripts/catalog/read-only-posts.ts";
+import { REVIEWED_WRITES } from "../scripts/catalog/reviewed-writes.ts";
+import { OPTIONAL_BY_DEFAULT } from "../scripts/catalog/api-defaults.ts";
 import { SIDE_EFFECT_GETS } from "../scripts/catalog/side-effect-gets.ts";
 import { catalogInfo, describeOperation, findOperation, getOperation, listOperations } from "../skills/cloudflare/catalog/index.ts";
 
@@ -23,15 +25,16 @@ describe("the Cloudflare API catalog", () => {
     expect(new Set(operations.map((op) => op.id)).size).toBe(operations.length);
   });
 
-  it("marks every GET as read except the listed side-effect GETs, and every PUT, PATCH and DELETE as write; only listed POSTs read", () => {
+  it("marks every GET as read except the listed side-effect GETs, and every other method as write unless listed as a read", () => {
     const sideEffects = new Set(SIDE_EFFECT_GETS.map((entry) => entry.id));
+    const listedReads = new Set(READ_ONLY_POSTS.map((entry) => `${entry.method ?? "POST"} ${entry.id}`));
     for (const op of operations) {
       if (op.method === "GET") expect(op.access, op.id).toBe(sideEffects.has(op.id) ? "write" : "read");
-      if (op.method === "PUT" || op.method === "PATCH" || op.method === "DELETE") expect(op.access, op.id).toBe("write");
+      else expect(op.access, op.id).toBe(listedReads.has(`${op.method} ${op.id.replace(/@(account|zone)$/, "")}`) ? "read" : "write");
     }
     const readPosts = operations.filter((op) => op.method === "POST" && op.access === "read").map((op) => op.id);
     expect(readPosts.length).toBeGreaterThan(10);
-    expect(readPosts.length).toBeLessThan(40);
+    expect(readPosts.length).toBeLessThan(60);
     expect(readPosts).toContain("vectorize.indexes.query");
     // SQL may write: D1 queries always need an approval tap.
     expect(readPosts).not.toContain("d1.database.query");
@@ -102,7 +105,9 @@ describe("the Cloudflare API catalog", () => {
     expect(text).toContain("// POST /accounts/{account_id}/r2/buckets (write: needs approval)");
     expect(text).toContain("r2.buckets.create(args: {");
     expect(text).toContain("name: string; // Name of the bucket.");
-    expect(text).toContain('"cf-r2-jurisdiction"?:');
+    // The connector cannot send request headers, so they are named, not offered as arguments.
+    expect(text).toContain("// not settable from a snippet (the API's defaults apply): headers cf-r2-jurisdiction");
+    expect(text).not.toContain('"cf-r2-jurisdiction"?:');
     expect(text!.length).toBeLessThan(1500);
     expect(await describeOperation("no.such.operation")).toBeUndefined();
   });
@@ -121,7 +126,9 @@ function unsplit(path: string): string {
 describe("the catalog's classification lists", () => {
   const operations = listOperations();
   const lists = [
-    ...READ_ONLY_POSTS.map((entry) => ({ ...entry, method: "POST" })),
+    ...READ_ONLY_POSTS.map((entry) => ({ ...entry, method: entry.method ?? "POST" })),
+    ...REVIEWED_WRITES,
+    ...OPTIONAL_BY_DEFAULT,
     ...SIDE_EFFECT_GETS,
     ...CREDENTIAL_OPERATIONS,
     ...CONDITIONAL_WRITES,
@@ -189,8 +196,8 @@ describe("the catalog's classification lists", () => {
     expect(await describeOperation("zeroTrust.tunnels.cloudflared.token.get")).toContain("(read; returns credentials)");
   });
 
-  it("records the query-flag rules: SSL verification with retry, Workers telemetry queries without dry", async () => {
-    expect(operations.filter((op) => op.conditional).map((op) => op.id).sort()).toEqual(["ssl.verification.get", "workers.observability.telemetry.query"]);
+  it("records the query-flag rules: SSL verification with retry, Workers telemetry queries without dry, request traces that are not GET or HEAD", async () => {
+    expect(operations.filter((op) => op.conditional).map((op) => op.id).sort()).toEqual(["requestTracers.traces.create", "ssl.verification.get", "workers.observability.telemetry.query"]);
     const ssl = await getOperation("ssl.verification.get");
     expect(ssl).toMatchObject({ method: "GET", access: "read", writeWhen: [{ in: "query", name: "retry" }] });
     expect(ssl?.params.some((p) => p.in === "query" && p.name === "retry")).toBe(true);

@@ -111,3 +111,32 @@ describe("a frozen request", () => {
     expect(requestDifference(card, freezeRequest({ ...base, body: { name: "shown" } }, { id: "user:t:1", label: "connected token …ab12" }))).toMatch(/token changed/);
   });
 });
+
+describe("a Worker upload (multipart)", () => {
+  const upload = (body: unknown) => ({ op: "workers.scripts.update", params: { script_name: "hello" }, body });
+  const files = { "index.js": "export default { fetch() { return new Response('hi'); } };" };
+
+  it("describes files the way the connector takes them: an object of file name to text", async () => {
+    const text = (await catalogLookup.describe("workers.scripts.update"))!;
+    expect(text).toMatch(/files\?: Record<string, string>; \/\/ Files by name, as text: \{ "index\.js": "export default \{…\}" \} \(an object, not an array\)/);
+    expect(text).not.toMatch(/__@|Function|File \| Blob/);
+  });
+
+  it("sends each file as a part named by its key, with the metadata part", async () => {
+    const call = await resolveCall(catalogLookup, upload({ metadata: { main_module: "index.js" }, files }), defaults);
+    const request = toClientRequest(freezeRequest({ operationId: call.operation.id, summary: "", method: call.operation.method, template: call.operation.path,
+      path: call.path, pathParams: call.pathParams, query: call.query, body: call.body, bodyEncoding: "multipart" }, credential));
+    const form = request.body as FormData;
+    expect([...form.keys()].sort()).toEqual(["index.js", "metadata"]);
+    expect(await (form.get("index.js") as File).text()).toBe(files["index.js"]);
+    expect((form.get("index.js") as File).type).toBe("application/javascript+module");
+    expect(JSON.parse(await (form.get("metadata") as File).text())).toEqual({ main_module: "index.js" });
+  });
+
+  it("refuses an array of files with the shape to use, before any card", async () => {
+    expect(await refusal(upload({ metadata: { main_module: "index.js" }, files: [files["index.js"]] })))
+      .toMatch(/workers\.scripts\.update \(PUT .*\): body\.files must be an object of file name to content, not an array: files: \{ "index\.js": "export default/);
+    expect(await refusal(upload({ metadata: { main_module: "index.js" }, files: { "index.js": { code: "x" } } }))).toMatch(/body\.files\["index\.js"\] must be the file's content as a string \(got object\)/);
+    expect(await refusal(upload("export default {}"))).toMatch(/body must be an object such as \{ metadata: \{ main_module: "index\.js" \}/);
+  });
+});

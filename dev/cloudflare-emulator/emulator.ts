@@ -49,9 +49,13 @@ const mintSchema = z.object({
   status: z.enum(["active", "expired", "disabled"]).default("active"),
   canReadUser: z.boolean().default(true),
   expires_on: z.string().optional(),
+  /** Only Read permissions: any method but GET answers 403 "Authentication error" (code 10000), as a real token lacking Edit does. */
+  readOnly: z.boolean().default(false),
+  /** Path prefixes (below /client/v4) the token lacks the permission for: 403, code 10000. */
+  deny: z.array(z.string().startsWith("/")).default([]),
 });
 
-/** Options for an extra token: its status and whether it may read /user. */
+/** Options for an extra token: its status, whether it may read /user, and which permissions it lacks. */
 export type MintTokenOptions = z.input<typeof mintSchema>;
 
 /** One request as the emulator received it. */
@@ -111,7 +115,8 @@ export class CloudflareEmulator {
   mintToken(options: MintTokenOptions = {}): TokenRecord {
     const o = mintSchema.parse(options);
     const token: TokenRecord = { value: `emu_${newId()}`, id: newId(), status: o.status, canReadUser: o.canReadUser,
-      ...(o.expires_on ? { expires_on: o.expires_on } : o.status === "expired" ? { expires_on: "2025-01-01T00:00:00Z" } : {}) };
+      ...(o.expires_on ? { expires_on: o.expires_on } : o.status === "expired" ? { expires_on: "2025-01-01T00:00:00Z" } : {}),
+      ...(o.readOnly ? { readOnly: true } : {}), ...(o.deny.length > 0 ? { deny: o.deny } : {}) };
     this.state.tokens.set(token.value, token);
     return token;
   }
@@ -157,6 +162,9 @@ export class CloudflareEmulator {
     }
     // Verification reports an expired or disabled token's status; every other route refuses it.
     if (token.status !== "active" && !verifying) throw new ApiFailure(403, [{ code: 9109, message: "Invalid access token" }]);
+    // A token without the permission a route needs: the real API's answer carries no hint of which one.
+    const lacking = (token.readOnly && request.method !== "GET" && !verifying) || (token.deny ?? []).some((prefix) => path.startsWith(prefix));
+    if (lacking) throw new ApiFailure(403, [{ code: 10000, message: "Authentication error" }]);
     return token;
   }
 

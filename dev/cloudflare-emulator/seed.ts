@@ -30,6 +30,10 @@ export interface TokenRecord {
   expires_on?: string;
   /** Whether the token may read /user (User Details: Read). */
   canReadUser: boolean;
+  /** A token with only Read permissions: every other method is refused (403, code 10000). */
+  readOnly?: boolean;
+  /** Paths below /client/v4 it has no permission for (prefixes; 403, code 10000), e.g. "/zones/<id>/dns_records". */
+  deny?: string[];
 }
 
 /** Any resource row: the JSON the API returns for it, plus the account or zone it lives in. */

@@ -1,8 +1,10 @@
 /**
  * Classification for the build: whether each operation reads or writes, whether its response
- * carries credentials, and which of its parameters make a read a write. The facts live in four
+ * carries credentials, and which of its parameters make a read a write. The facts live in
  * hand-reviewed lists (read-only-posts.ts, side-effect-gets.ts, credential-operations.ts,
- * conditional-writes.ts); this module applies them to SDK and OpenAPI operations alike.
+ * conditional-writes.ts; reviewed-writes.ts records look-alike reads that stay writes, and
+ * api-defaults.ts fields the API fills in); this module applies them to SDK and OpenAPI
+ * operations alike.
  *
  * An entry matches an operation by SDK id (without `@account`/`@zone`) or by method and path.
  * Paths compare with placeholder names erased, and an operation's `/accounts/{account_id}/…` or
@@ -11,9 +13,11 @@
  * and zone halves of such routes separately.
  */
 import type { Access, HttpMethod, Sensitivity, WriteCondition } from "../../skills/cloudflare/catalog/types.ts";
+import { OPTIONAL_BY_DEFAULT } from "./api-defaults.ts";
 import { CONDITIONAL_WRITES } from "./conditional-writes.ts";
 import { CREDENTIAL_OPERATIONS } from "./credential-operations.ts";
 import { READ_ONLY_POSTS } from "./read-only-posts.ts";
+import { REVIEWED_WRITES } from "./reviewed-writes.ts";
 import { SIDE_EFFECT_GETS } from "./side-effect-gets.ts";
 
 /** What classification needs to know about an operation. */
@@ -37,15 +41,17 @@ interface ListEntry {
 }
 
 const LISTS: Array<{ name: string; entries: readonly ListEntry[] }> = [
-  { name: "read-only POST", entries: READ_ONLY_POSTS.map((entry) => ({ ...entry, method: "POST" as const })) },
+  { name: "read-only", entries: READ_ONLY_POSTS.map((entry) => ({ ...entry, method: entry.method ?? "POST" })) },
+  { name: "reviewed write", entries: REVIEWED_WRITES },
   { name: "side-effect GET", entries: SIDE_EFFECT_GETS },
   { name: "credentials", entries: CREDENTIAL_OPERATIONS },
   { name: "conditional write", entries: CONDITIONAL_WRITES },
+  { name: "optional-by-default", entries: OPTIONAL_BY_DEFAULT },
 ];
 
 /**
- * GET reads unless SIDE_EFFECT_GETS lists it; POST reads only when READ_ONLY_POSTS lists it;
- * everything else writes. Credentials and `writeWhen` come from their lists.
+ * GET reads unless SIDE_EFFECT_GETS lists it; any other method reads only when READ_ONLY_POSTS
+ * lists it; everything else writes (REVIEWED_WRITES only records the review). Credentials and `writeWhen` come from their lists.
  */
 export function classify(op: Classifiable): Classification {
   const result: Classification = { access: accessOf(op) };
@@ -69,8 +75,12 @@ export function unmatchedEntries(operations: readonly Classifiable[]): string[] 
 
 function accessOf(op: Classifiable): Access {
   if (op.method === "GET") return SIDE_EFFECT_GETS.some((entry) => matches(entry, op)) ? "write" : "read";
-  if (op.method !== "POST") return "write";
-  return READ_ONLY_POSTS.some((entry) => matches({ ...entry, method: "POST" }, op)) ? "read" : "write";
+  return READ_ONLY_POSTS.some((entry) => matches({ ...entry, method: entry.method ?? "POST" }, op)) ? "read" : "write";
+}
+
+/** The names of the body fields of `op` that may be left out though the source requires them (api-defaults.ts). */
+export function defaultedFields(op: Classifiable): Set<string> {
+  return new Set(OPTIONAL_BY_DEFAULT.filter((entry) => matches(entry, op)).map((entry) => entry.name));
 }
 
 function matches(entry: ListEntry, op: Classifiable): boolean {

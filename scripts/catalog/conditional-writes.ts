@@ -44,4 +44,11 @@ export const CONDITIONAL_WRITES: readonly ConditionalWrite[] = [
     writeWhen: [{ in: "body", name: "dry", unless: ["true"] }],
     reason: "without `dry: true` the query's results are persisted in the account (\"When true, executes the query without persisting the results\")",
   },
+  {
+    id: "requestTracers.traces.create",
+    method: "POST",
+    path: "/accounts/{account_id}/request-tracer/trace",
+    writeWhen: [{ in: "body", name: "method", unless: ["GET", "HEAD"] }],
+    reason: "unless `skip_response` is set, the traced request is sent on to the origin after the rules run, so a POST, PUT, PATCH or DELETE with a body reaches the application as a real request",
+  },
 ];

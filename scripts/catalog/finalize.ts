@@ -6,7 +6,7 @@
  * byte-for-byte reproducible.
  */
 import type { HttpMethod, OperationDetail, OperationParam, PaginationKind } from "../../skills/cloudflare/catalog/types.ts";
-import { classify, unmatchedEntries } from "./classify.ts";
+import { classify, defaultedFields, unmatchedEntries } from "./classify.ts";
 import { compare } from "./sdk-api-md.ts";
 
 /** An operation as a reader found it, before splitting and classification. */
@@ -22,6 +22,8 @@ export interface RawOperation {
   pagination: PaginationKind;
   params: OperationParam[];
   bodyEncoding?: "multipart" | "binary";
+  /** The token permissions that allow it (OpenAPI `x-api-token-group`; any one suffices). */
+  permissions?: string[];
 }
 
 /** The build's result: operations plus the problems worth a human's look. */
@@ -80,10 +82,27 @@ function toDetail(op: RawOperation): OperationDetail {
     params: op.params,
   };
   if (op.bodyEncoding) detail.bodyEncoding = op.bodyEncoding;
+  if (op.bodyEncoding === "multipart") detail.params = detail.params.map(multipartFiles);
+  const defaulted = defaultedFields(op);
+  if (defaulted.size > 0) detail.params = detail.params.map((p) => (p.in === "body" && defaulted.has(p.name) ? { ...p, required: false } : p));
   // Set only when they apply, so every other operation's generated line stays as it was.
   if (sensitive) detail.sensitive = sensitive;
+  if (op.permissions) detail.permissions = op.permissions;
   if (writeWhen) detail.writeWhen = writeWhen;
   return detail;
+}
+
+/**
+ * The connector builds a multipart body from `{ metadata, files: { "name.js": "code" } }` (one
+ * part per file, named by its key: code-mode/resolve-call.ts `multipartBody`), so a list of
+ * uploads is described as that object: an array would give parts named "0", "1", and fail.
+ */
+export const MULTIPART_FILES_TYPE = "Record<string, string>";
+const MULTIPART_FILES_DESCRIPTION = 'Files by name, as text: { "index.js": "export default {…}" } (an object, not an array)';
+
+function multipartFiles(param: OperationParam): OperationParam {
+  if (param.in !== "body" || !/^\((?:string \| )?File \| Blob\)\[\]$/.test(param.type)) return param;
+  return { ...param, type: MULTIPART_FILES_TYPE, description: MULTIPART_FILES_DESCRIPTION };
 }
 
 /** The first sentence of the first paragraph, on one line, at most ~200 characters. */

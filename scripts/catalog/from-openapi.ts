@@ -1,11 +1,14 @@
 /**
  * Reads the catalog from Cloudflare's OpenAPI document (`openapi.json`), for people who have a
- * newer spec than the pinned SDK. The output format is the SDK path's; only ids differ, because
- * the spec has no SDK method names: an id is `<group>.<operationId in camelCase>`, the group being
- * the first path segment after `/accounts/{…}/` or `/zones/{…}/` (e.g. `r2.r2CreateBucket`).
+ * newer spec than the pinned SDK. The output format is the SDK path's. Ids: where the SDK has the
+ * same method and path, its id (`r2.buckets.create`), so the prompt, help text and examples keep
+ * working; otherwise `<group>.<operationId in camelCase>`, the group being the first path segment
+ * after `/accounts/{…}/` or `/zones/{…}/` (e.g. `builds.listBuildsByScript`). The spec's token
+ * permission names (`x-api-token-group`) are kept on each operation as `permissions`.
  */
 import type { HttpMethod, OperationParam, PaginationKind, ParamLocation } from "../../skills/cloudflare/catalog/types.ts";
 import type { RawOperation } from "./finalize.ts";
+import { routeKey } from "./from-sdk.ts";
 import { asObject, resolveRef, schemaType } from "./openapi-schema.ts";
 
 /** The document's operations and version, plus what could not be read cleanly. */
@@ -17,8 +20,14 @@ export interface OpenApiCatalog {
 
 const METHODS: HttpMethod[] = ["GET", "POST", "PUT", "PATCH", "DELETE"];
 
+/** Options of `readOpenApiCatalog`. */
+export interface OpenApiOptions {
+  /** The SDK's id per route (`sdkRouteIds`): operations with the same method and path take it. */
+  sdkIds?: ReadonlyMap<string, string>;
+}
+
 /** Reads every operation of an OpenAPI 3 document. */
-export function readOpenApiCatalog(document: unknown): OpenApiCatalog {
+export function readOpenApiCatalog(document: unknown, options: OpenApiOptions = {}): OpenApiCatalog {
   const root = asObject(document);
   const paths = asObject(root?.["paths"]);
   if (!root || !paths) throw new Error("not an OpenAPI document: it has no `paths` object (pass Cloudflare's openapi.json)");
@@ -30,7 +39,7 @@ export function readOpenApiCatalog(document: unknown): OpenApiCatalog {
     const item = asObject(rawItem) ?? {};
     for (const method of METHODS) {
       const op = asObject(item[method.toLowerCase()]);
-      if (op) operations.push(readOperation(document, path, method, op, item["parameters"], anomalies));
+      if (op) operations.push(readOperation(document, path, method, op, item["parameters"], anomalies, options.sdkIds));
     }
   }
   return { version, operations, anomalies };
@@ -43,9 +52,10 @@ function readOperation(
   op: Record<string, unknown>,
   shared: unknown,
   anomalies: string[],
+  sdkIds: ReadonlyMap<string, string> | undefined,
 ): RawOperation {
   const operationId = typeof op["operationId"] === "string" ? op["operationId"] : `${method.toLowerCase()} ${path}`;
-  const id = `${groupOf(path)}.${camel(operationId)}`;
+  const id = sdkIds?.get(routeKey(method, path)) ?? `${groupOf(path)}.${camel(operationId)}`;
   const params = new Map<string, OperationParam>();
   for (const raw of [...(Array.isArray(shared) ? shared : []), ...(Array.isArray(op["parameters"]) ? op["parameters"] : [])]) {
     const param = resolveRef(document, raw);
@@ -73,13 +83,15 @@ function readOperation(
   };
   if (typeof op["summary"] === "string") raw.summary = op["summary"];
   if (bodyEncoding) raw.bodyEncoding = bodyEncoding;
+  const permissions = op["x-api-token-group"];
+  if (Array.isArray(permissions) && permissions.length > 0) raw.permissions = permissions.filter((p): p is string => typeof p === "string");
   return raw;
 }
 
 function readBody(document: unknown, raw: unknown): { bodyParams: OperationParam[]; bodyEncoding?: "multipart" | "binary" } {
   const body = resolveRef(document, raw);
   const content = asObject(body?.["content"]) ?? {};
-  const [mediaType, media] = Object.entries(content)[0] ?? [];
+  const [mediaType, media] = preferredMedia(Object.entries(content));
   if (!mediaType) return { bodyParams: [] };
   const encoding = mediaType.startsWith("multipart/") ? "multipart" : mediaType === "application/octet-stream" ? "binary" : undefined;
   const schema = resolveRef(document, asObject(media)?.["schema"]);
@@ -90,6 +102,17 @@ function readBody(document: unknown, raw: unknown): { bodyParams: OperationParam
         withDescription({ name, in: "body", required: required.has(name), type: schemaType(document, value, 1) }, resolveRef(document, value)?.["description"]))
     : [{ name: "body", in: "body" as const, required: body?.["required"] === true, type: schemaType(document, schema) }];
   return encoding ? { bodyParams, bodyEncoding: encoding } : { bodyParams };
+}
+
+/**
+ * The media type the connector sends: multipart when offered (a Worker upload lists a raw
+ * `application/javascript` body first, but modules and bindings need multipart), then JSON, then
+ * whatever comes first.
+ */
+function preferredMedia(entries: Array<[string, unknown]>): [string, unknown] | [] {
+  return entries.find(([type]) => type.startsWith("multipart/form-data"))
+    ?? entries.find(([type]) => /^application\/json\b/.test(type))
+    ?? entries[0] ?? [];
 }
 
 function withDescription(param: OperationParam, description: unknown): OperationParam {

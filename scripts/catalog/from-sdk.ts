@@ -47,6 +47,56 @@ export function readSdkCatalog(sdkRoot: string): SdkCatalog {
   return { version, operations, anomalies };
 }
 
+/**
+ * The SDK's operation id for each route, keyed `METHOD path` with placeholder names erased
+ * (`GET /accounts/{}/r2/buckets` -> `r2.buckets.list`), so a catalog built from an OpenAPI
+ * document keeps the ids the prompt, help text and examples use. Read from `api.md` only (no
+ * type checker). The SDK's unsplit account-or-zone routes also give `@account` and `@zone` ids; where
+ * several methods share a route, the one the SDK build prefers: not deprecated, then shortest.
+ */
+export function sdkRouteIds(sdkRoot: string): Map<string, string> {
+  const src = join(sdkRoot, "src");
+  const candidates = new Map<string, string[]>();
+  const add = (key: string, id: string) => candidates.set(key, [...(candidates.get(key) ?? []), id]);
+  for (const entry of readApiMdEntries(src)) {
+    const id = `${entry.resource}.${entry.name}`;
+    const split = /^\/\{accounts_or_zones\}\/\{account_or_zone_id\}\/(.*)$/.exec(entry.path);
+    add(routeKey(entry.method, entry.path), id);
+    // A document that lists the account and zone halves separately gets the split ids.
+    if (split) for (const scope of ["account", "zone"]) add(routeKey(entry.method, `/${scope}s/{}/${split[1]}`), `${id}@${scope}`);
+  }
+  const deprecated = deprecatedMethods(src);
+  const ids = new Map<string, string>();
+  for (const [key, list] of candidates) {
+    const [preferred] = list.sort((a, b) => Number(deprecated.has(baseOf(a))) - Number(deprecated.has(baseOf(b))) || a.length - b.length || (a < b ? -1 : a > b ? 1 : 0));
+    ids.set(key, preferred!);
+  }
+  return ids;
+}
+
+/** `METHOD /path` with placeholder names erased: the key routes are compared by. */
+export function routeKey(method: string, path: string): string {
+  return `${method} ${path.replace(/\{[^}]*\}/g, "{}")}`;
+}
+
+function baseOf(id: string): string {
+  return id.replace(/@(account|zone)$/, "");
+}
+
+/** SDK ids whose method is marked `@deprecated`, found by a text scan of each resource class. */
+function deprecatedMethods(src: string): Set<string> {
+  const found = new Set<string>();
+  const files = new Set(readApiMdEntries(src).map((e) => e.file));
+  for (const file of files) {
+    const text = readFileSync(join(src, file), "utf8");
+    const key = /static override readonly _key: readonly \[([^\]]*)\]/.exec(text)?.[1];
+    if (!key) continue;
+    const resource = [...key.matchAll(/'([^']+)'/g)].map((m) => m[1]).join(".");
+    for (const m of text.matchAll(/\/\*\*((?:(?!\*\/)[\s\S])*)\*\/\s*\n\s*(\w+)\(/g)) if (m[1]!.includes("@deprecated")) found.add(`${resource}.${m[2]}`);
+  }
+  return found;
+}
+
 /** The version of the SDK installed at `sdkRoot`. */
 export function sdkVersion(sdkRoot: string): string {
   const parsed: unknown = JSON.parse(readFileSync(join(sdkRoot, "package.json"), "utf8"));

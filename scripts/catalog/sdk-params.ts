@@ -10,6 +10,7 @@
  */
 import ts from "typescript";
 import type { OperationParam, ParamLocation } from "../../skills/cloudflare/catalog/types.ts";
+import { isBinaryType } from "./type-render.ts";
 
 /** The inputs of `collectParams`. */
 export interface CollectParamsInput {
@@ -20,6 +21,9 @@ export interface CollectParamsInput {
   render: (type: ts.Type, site: ts.Node) => string;
   anomalies: string[];
 }
+
+/** The description of a raw (non-JSON) body parameter; describe renders such a body as `body: T`. */
+export const RAW_BODY = "The raw request body (sent as it is, not as JSON).";
 
 const PREFIX = /^(Path|Query|Body|Header) param(?::\s*|$)/;
 
@@ -35,6 +39,8 @@ export function collectParams(input: CollectParamsInput): OperationParam[] {
     if (name === "options") continue;
     const type = checker.getTypeAtLocation(declared);
     if (isScalar(type)) positional.push({ name, in: "path", required: true, type: input.render(type, declared) });
+    // `upload(key, body: string | ArrayBuffer | …, params)`: the raw request body, not an object of parameters.
+    else if (isBinaryType(type)) members.set("body body", { name: "body", in: "body", required: true, type: rawBodyType(input.render(type, declared)), description: RAW_BODY });
     else for (const param of membersOf(input, type, declared)) members.set(`${param.in} ${param.name}`, param);
   }
   // Ids passed positionally fill the template's last placeholders; named members fill the rest.
@@ -62,6 +68,11 @@ export function collectParams(input: CollectParamsInput): OperationParam[] {
  */
 function apiName(name: string, location: ParamLocation): string {
   return name.startsWith(`${location}_`) ? name.slice(location.length + 1) : name;
+}
+
+/** What a snippet can pass as a raw body: text always works (the connector sends a string as it is). */
+function rawBodyType(rendered: string): string {
+  return rendered.split(" | ").includes("string") ? rendered : `string | ${rendered}`;
 }
 
 /** A positional id argument: a string or number, or a union of their literals (an enum). */

@@ -9,7 +9,36 @@ const MAX_DEPTH = 2;
 const MAX_UNION = 30;
 const MAX_PROPERTIES = 16;
 const MAX_LENGTH = 600;
-const FILE_TYPES = new Set(["Uploadable", "File", "Blob", "BlobLike", "FileLike", "ReadableStream", "Response", "ResponseLike"]);
+const FILE_TYPES = new Set(["Uploadable", "File", "Blob", "BlobLike", "FileLike", "BunFile", "ReadableStream", "Response", "ResponseLike", "AsyncIterable", "AsyncIterableIterator"]);
+const BUFFER_TYPES = new Set(["ArrayBuffer", "SharedArrayBuffer"]);
+const VIEW_TYPES = new Set(["ArrayBufferView", "DataView", "Uint8Array", "Int8Array", "Uint8ClampedArray", "Uint16Array", "Int16Array", "Uint32Array", "Int32Array", "Float32Array", "Float64Array", "BigInt64Array", "BigUint64Array", "Buffer"]);
+
+/**
+ * Library types rendered by name: their members (methods, symbol-keyed properties such as
+ * `[Symbol.asyncIterator]`, which the checker names `__@asyncIterator@1213`) mean nothing to a
+ * model writing JSON, and spelled out they leak compiler internals into `describe`.
+ */
+function libraryName(type: ts.Type): string | undefined {
+  const name = type.aliasSymbol?.name ?? type.getSymbol()?.name ?? "";
+  if (declaredInResources(type)) return undefined;
+  if (FILE_TYPES.has(name)) return "File | Blob";
+  if (BUFFER_TYPES.has(name)) return "ArrayBuffer";
+  if (VIEW_TYPES.has(name)) return "Uint8Array";
+  if (name === "Headers") return "Record<string, string>";
+  if (name === "Date") return "string";
+  return undefined;
+}
+
+/** Whether `type` is (or is a union with) bytes to upload: a file, a buffer or a typed array. */
+export function isBinaryType(type: ts.Type): boolean {
+  const members = type.isUnion() ? type.types : [type];
+  return members.some((t) => ["File | Blob", "ArrayBuffer", "Uint8Array"].includes(libraryName(t) ?? ""));
+}
+
+/** A property keyed by a symbol (`[Symbol.iterator]`…): never data, never shown. */
+function isSymbolKeyed(property: ts.Symbol): boolean {
+  return property.escapedName.toString().startsWith("__@");
+}
 
 /** Renders `type` (as seen at `site`) compactly; `depth` counts object levels already open. */
 export function renderType(checker: ts.TypeChecker, type: ts.Type, site: ts.Node, depth = 0, seen: Set<ts.Type> = new Set()): string {
@@ -29,10 +58,17 @@ function renderInner(checker: ts.TypeChecker, type: ts.Type, site: ts.Node, dept
   if (flags & (ts.TypeFlags.Undefined | ts.TypeFlags.Void)) return "undefined";
   if (flags & (ts.TypeFlags.Any | ts.TypeFlags.Unknown)) return "unknown";
   if (flags & ts.TypeFlags.Union) return renderUnion(checker, (type as ts.UnionType).types, site, depth, seen);
-  if (flags & ts.TypeFlags.Intersection) return renderObject(checker, type, site, depth, seen);
-  const name = type.aliasSymbol?.name ?? type.getSymbol()?.name ?? "";
-  if (FILE_TYPES.has(name) && !declaredInResources(type)) return "File | Blob";
-  if (name === "Date") return "string";
+  const named = libraryName(type);
+  if (named) return named;
+  if (flags & ts.TypeFlags.Intersection) {
+    // e.g. the SDK's `FsReadStream = AsyncIterable<Uint8Array> & { path }`: a file to upload.
+    const members = (type as ts.IntersectionType).types;
+    if (members.map((t) => libraryName(t)).includes("File | Blob")) return "File | Blob";
+    // `string & {}` (a "branded" or open-ended string, as in `"all" | (string & {})`) is a string.
+    if (members.some((t) => t.flags & ts.TypeFlags.StringLike)) return "string";
+    if (members.some((t) => t.flags & ts.TypeFlags.NumberLike)) return "number";
+    return renderObject(checker, type, site, depth, seen);
+  }
   if (checker.isArrayType(type)) {
     const [element] = checker.getTypeArguments(type as ts.TypeReference);
     const inner = element ? renderType(checker, element, site, depth, seen) : "unknown";
@@ -63,7 +99,9 @@ function renderUnion(checker: ts.TypeChecker, members: readonly ts.Type[], site:
 function renderObject(checker: ts.TypeChecker, type: ts.Type, site: ts.Node, depth: number, seen: Set<ts.Type>): string {
   if (checker.getSignaturesOfType(type, ts.SignatureKind.Call).length > 0) return "Function";
   const index = checker.getIndexInfosOfType(type)[0];
-  const properties = checker.getPropertiesOfType(type);
+  const properties = checker.getPropertiesOfType(type).filter((p) => !isSymbolKeyed(p));
+  // An object that can be iterated asynchronously is a stream of bytes to upload.
+  if (checker.getPropertiesOfType(type).some((p) => p.escapedName.toString().startsWith("__@asyncIterator"))) return "File | Blob";
   if (depth >= MAX_DEPTH || seen.has(type)) return properties.length === 0 && !index ? "{}" : "object";
   seen.add(type);
   try {

@@ -2,6 +2,8 @@ import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { CONDITIONAL_WRITES } from "../../scripts/catalog/conditional-writes.ts";
 import { CREDENTIAL_OPERATIONS } from "../../scripts/catalog/credential-operations.ts";
+import { READ_ONLY_POSTS } from "../../scripts/catalog/read-only-posts.ts";
+import { REVIEWED_WRITES } from "../../scripts/catalog/reviewed-writes.ts";
 import { SIDE_EFFECT_GETS } from "../../scripts/catalog/side-effect-gets.ts";
 
 const doc = readFileSync(new URL("../../docs/sensitive-operations.md", import.meta.url), "utf8");
@@ -21,10 +23,12 @@ describe("docs/sensitive-operations.md", () => {
     expect(section("Reads that a parameter turns into writes")).toEqual(CONDITIONAL_WRITES.map((e) => e.id));
     expect(section("Reads that return credentials")).toEqual(CREDENTIAL_OPERATIONS.filter((e) => e.method === "GET").map((e) => e.id));
     expect(section("Writes that return credentials")).toEqual(CREDENTIAL_OPERATIONS.filter((e) => e.method !== "GET").map((e) => e.id));
+    expect(section("Operations other than GET that only read")).toEqual(READ_ONLY_POSTS.map((e) => e.id));
+    expect(section("Look-alike reads that stay writes")).toEqual(REVIEWED_WRITES.map((e) => e.id));
   });
 
   it("gives each entry the reason the code gives", () => {
-    for (const entry of [...SIDE_EFFECT_GETS, ...CONDITIONAL_WRITES, ...CREDENTIAL_OPERATIONS]) {
+    for (const entry of [...SIDE_EFFECT_GETS, ...CONDITIONAL_WRITES, ...CREDENTIAL_OPERATIONS, ...READ_ONLY_POSTS, ...REVIEWED_WRITES]) {
       expect(doc, entry.id).toContain(entry.reason);
     }
   });

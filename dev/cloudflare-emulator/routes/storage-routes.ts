@@ -91,6 +91,12 @@ export const storageRoutes: Route[] = [
     return ok(row);
   }),
   route("GET", "/accounts/:account_id/queues/:queue_id", (ctx) => ok(owned(ctx, ctx.state.queues, "queue_id", 11000, "Queue not found.").row)),
+  // Peek shows messages without leasing them: nothing changes, so every peek sees the same ones.
+  route("POST", "/accounts/:account_id/queues/:queue_id/messages/peek", (ctx) => {
+    const queue = owned(ctx, ctx.state.queues, "queue_id", 11000, "Queue not found.");
+    return ok(queue.row.queue_name === "order-events" ? [{ id: "7d2a0c6e5b1f4e8a9c3d2b1a0f9e8d7c", body: "{\"order\":1042,\"event\":\"paid\"}",
+      attempts: 1, metadata: { "CF-Content-Type": "json", "CF-sourceMessageSource": "worker" }, timestamp_ms: 1750255331901 }] : []);
+  }),
   route("DELETE", "/accounts/:account_id/queues/:queue_id", (ctx) => {
     ctx.state.queues.delete(String(owned(ctx, ctx.state.queues, "queue_id", 11000, "Queue not found.").row.queue_id));
     return ok(null);

@@ -60,6 +60,7 @@ async function upload(ctx: RouteContext): Promise<Response> {
   }
   const main = modules.find((m) => m.name === metadata.main_module);
   if (!main) throw badRequest(10021, `Uncaught Error: No such module "${metadata.main_module}".`);
+  checkBindings(ctx, account, metadata.bindings);
   const key = `${account}/${name}`;
   const previous = ctx.state.workers.get(key);
   const now = timestamp();
@@ -89,6 +90,23 @@ async function parseMetadata(part: string | File | null): Promise<{ main_module:
   return { main_module: m.main_module, bindings: Array.isArray(m.bindings) ? m.bindings : [],
     compatibility_date: typeof m.compatibility_date === "string" ? m.compatibility_date : "2024-01-01",
     compatibility_flags: Array.isArray(m.compatibility_flags) ? m.compatibility_flags.map(String) : [] };
+}
+
+/**
+ * Bindings must name resources that exist, as the real API checks at upload (the error codes
+ * here are approximations). Only the kinds the demo account has are checked.
+ */
+function checkBindings(ctx: RouteContext, account: string, bindings: unknown[]): void {
+  for (const raw of bindings) {
+    const binding = (raw ?? {}) as Record<string, unknown>;
+    if (typeof binding.name !== "string" || typeof binding.type !== "string") throw badRequest(10021, "Each binding needs a name and a type.");
+    if (binding.type === "r2_bucket" && !ctx.state.r2Buckets.has(`${account}/${String(binding.bucket_name)}`)) {
+      throw badRequest(10085, `Binding "${binding.name}" references R2 bucket "${String(binding.bucket_name)}", which does not exist in this account.`);
+    }
+    if (binding.type === "kv_namespace" && ctx.state.kv.get(String(binding.namespace_id))?.accountId !== account) {
+      throw badRequest(10041, `Binding "${binding.name}" references KV namespace "${String(binding.namespace_id)}", which does not exist in this account.`);
+    }
+  }
 }
 
 function handlersOf(source: string): string[] {

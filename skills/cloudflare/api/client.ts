@@ -40,6 +40,8 @@ export interface CloudflareRequest {
   headers?: Record<string, string>;
   /** Names the call in errors, e.g. `r2.buckets.list`; defaults to `METHOD path`. */
   operation?: string;
+  /** The token permissions the call needs ("DNS Write"); a refusal's hint names them. */
+  permissions?: readonly string[];
   /** Overrides the client's per-attempt timeout. */
   timeoutMs?: number;
   signal?: AbortSignal;
@@ -111,7 +113,7 @@ export function createCloudflareClient(options: CloudflareClientOptions): Cloudf
         if (call.signal?.aborted) throw fail("aborted");
         // The body broke off mid-read: report it as the connection failure it is, never as a raw error.
         if (!(error instanceof CloudflareApiError)) throw fail("network", error instanceof Error ? error.message : String(error));
-        if (!isRetryableStatus(error.status)) throw error;
+        if (!isRetryableStatus(error.status)) throw error.withPermissions(call.permissions ?? []);
         const delay = retryDelayMs(policy, attempt, error.retryAfterSeconds);
         if (!canRetry(method, attempt, waited, delay, policy)) throw error;
         waited += delay;

@@ -24,6 +24,8 @@ export interface CloudflareApiErrorInit {
   retryAfterSeconds?: number;
   /** Extra detail for non-API failures (already redacted). */
   detail?: string;
+  /** The token permissions the call needs ("DNS Write"; any one suffices), named in the hint when the token is refused. */
+  permissions?: readonly string[];
 }
 
 /** One error Cloudflare reported. */
@@ -47,12 +49,15 @@ export class CloudflareApiError extends Error {
   readonly messages: readonly string[];
   readonly retryAfterSeconds: number | undefined;
   readonly hint: string;
+  /** The permissions named in the hint (empty when none are known). */
+  readonly permissions: readonly string[];
+  readonly #init: CloudflareApiErrorInit;
   constructor(init: CloudflareApiErrorInit) {
     const status = init.status ?? 0;
     const errors = init.errors ?? [];
     const codes = errors.flatMap((e) => (e.code !== undefined ? [e.code] : []));
     const messages = errors.map((e) => e.message);
-    const hint = hintFor(init.reason, init.operation, status, codes, init.retryAfterSeconds);
+    const hint = hintFor(init.reason, init.operation, status, codes, init.retryAfterSeconds, init.permissions ?? []);
     super(describe(init, status, errors, hint));
     this.reason = init.reason;
     this.operation = init.operation;
@@ -62,12 +67,28 @@ export class CloudflareApiError extends Error {
     this.messages = messages;
     this.retryAfterSeconds = init.retryAfterSeconds;
     this.hint = hint;
+    this.permissions = init.permissions ?? [];
+    this.#init = init;
+  }
+
+  /** The same failure, with the permissions the call needs (they show in the hint when the token was refused). */
+  withPermissions(permissions: readonly string[]): CloudflareApiError {
+    return permissions.length === 0 ? this : new CloudflareApiError({ ...this.#init, permissions });
   }
 
   /** Whether the token was refused (invalid, expired, or missing a permission). */
   get isAuthError(): boolean {
     return this.reason === "api" && (this.status === 401 || this.codes.some((c) => AUTH_CODES.has(c)) || (this.status === 403 && this.codes.length === 0));
   }
+}
+
+/** Which permission to add, and where (the dashboard's token editor shows "DNS Write" as DNS · Edit). */
+function permissionHint(operation: string, permissions: readonly string[]): string {
+  const names = permissions.map((p) => `"${p}"`);
+  const needed = names.length === 1 ? `the token permission ${names[0]}` : `one of the token permissions ${names.join(", ")}`;
+  const label = (p: string) => p.replace(/^(.*) (Read|Write)$/, (_, area: string, level: string) => `${area} · ${level === "Write" ? "Edit" : "Read"}`);
+  return `Hint: the API token was refused: ${operation} needs ${needed}, or the token is invalid or expired. ` +
+    `To add it, open https://dash.cloudflare.com/profile/api-tokens, edit the token, add ${label(permissions[0]!)} under Permissions (with the account or zone it applies to), and save; the token's value stays the same.`;
 }
 
 function describe(init: CloudflareApiErrorInit, status: number, errors: readonly CloudflareErrorEntry[], hint: string): string {
@@ -79,7 +100,7 @@ function describe(init: CloudflareApiErrorInit, status: number, errors: readonly
   return `Cloudflare API call ${init.operation} failed: ${`${what}${detail}`.replace(/\.+$/, "")}. ${hint}`;
 }
 
-function hintFor(reason: CloudflareErrorReason, operation: string, status: number, codes: readonly number[], retryAfter: number | undefined): string {
+function hintFor(reason: CloudflareErrorReason, operation: string, status: number, codes: readonly number[], retryAfter: number | undefined, permissions: readonly string[]): string {
   switch (reason) {
     case "timeout": return "Cloudflare did not answer in time; try again in a moment.";
     case "network": return "The Cloudflare API could not be reached; check the network and CLOUDFLARE_API_BASE.";
@@ -89,8 +110,10 @@ function hintFor(reason: CloudflareErrorReason, operation: string, status: numbe
     case "api": break;
   }
   if (status === 401 || codes.some((c) => AUTH_CODES.has(c)) || (status === 403 && codes.length === 0)) {
+    if (permissions.length > 0) return permissionHint(operation, permissions);
     return `Hint: the API token is invalid or lacks permission for ${operation}; check it at https://dash.cloudflare.com/profile/api-tokens.`;
   }
+  if (status === 403 && permissions.length > 0) return permissionHint(operation, permissions);
   if (codes.includes(7003) || codes.includes(7000)) return "Hint: the path or an id in it is wrong (Cloudflare could not route it).";
   if (status === 429 || codes.includes(971)) return `Hint: Cloudflare is rate-limiting this token; wait${retryAfter !== undefined ? ` ${retryAfter} s` : " a little"} and try again.`;
   if (status >= 500) return "Hint: Cloudflare had a server error; try again shortly.";

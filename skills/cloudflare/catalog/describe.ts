@@ -30,10 +30,18 @@ export function renderSignature(op: OperationDetail): string {
   for (const [location, label] of GROUPS) {
     const params = op.params.filter((p) => p.in === location);
     if (params.length === 0) continue;
+    // A call is { op, params, query, body }: request headers cannot be set, so they are not offered as arguments.
+    if (location === "header") {
+      groups.push(`  // not settable from a snippet (the API's defaults apply): headers ${params.map((p) => p.name).join(", ")}`);
+      continue;
+    }
     const optional = params.every((p) => !p.required) ? "?" : "";
-    groups.push(`  ${label}${optional}: {\n${params.map(renderParam).join("\n")}\n  };`);
+    // A lone parameter named "body" is the whole body (an array, a raw upload), not a field of it.
+    const whole = location === "body" && params.length === 1 && params[0]!.name === "body";
+    groups.push(whole ? renderParam(params[0]!).replace(/^ {4}body\??/, `  body${optional}`) : `  ${label}${optional}: {\n${params.map(renderParam).join("\n")}\n  };`);
   }
-  if (op.bodyEncoding) groups.push(`  // body is sent as ${op.bodyEncoding === "multipart" ? "multipart/form-data" : "raw bytes"}`);
+  if (op.bodyEncoding === "multipart") groups.push("  // body is sent as multipart/form-data: body.files { name: text } become file parts named by their keys, metadata a JSON part, other fields form fields");
+  else if (op.bodyEncoding) groups.push("  // body is sent as raw bytes");
   const returns = op.pagination === "none" ? "" : ` // paginated (${op.pagination})`;
   lines.push(groups.length ? `${op.id}(args: {\n${groups.join("\n")}\n})${returns}` : `${op.id}()${returns}`);
   return lines.join("\n");

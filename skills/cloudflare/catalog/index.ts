@@ -6,5 +6,6 @@
 export { searchOperations, searchOperationsSync, parseQuery, type SearchResult, type SearchOptions, type ParsedQuery } from "./search.ts";
 export { getOperation, findOperation, type OperationMatch } from "./lookup.ts";
 export { describeOperation, renderSignature } from "./describe.ts";
+export { permissionsFor, type PermissionSubject } from "./permissions.ts";
 export { catalogInfo, listOperations, type CatalogInfo, type OperationSummary } from "./catalog-info.ts";
 export type { Access, HttpMethod, OperationDetail, OperationParam, PaginationKind, ParamLocation, Sensitivity, WriteCondition } from "./types.ts";

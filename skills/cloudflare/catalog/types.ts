@@ -86,6 +86,12 @@ export interface OperationDetail {
   bodyEncoding?: "multipart" | "binary";
   /** Set when another operation has the same method and path; names the preferred one. */
   duplicateOf?: string;
+  /**
+   * The API token permissions that allow this operation, as the dashboard names them (e.g.
+   * "DNS Write"); any one suffices. Only a catalog built from the OpenAPI document has them
+   * (`x-api-token-group`); otherwise see `permissionFor` (./permissions.ts).
+   */
+  permissions?: string[];
 }
 
 /**

@@ -24,6 +24,7 @@ import { z } from "zod";
 import { accessOf, isCredentialRead } from "../../../approvals/access.ts";
 import { auditCallFinished, auditCallStarted } from "../../../approvals/audit.ts";
 import { CloudflareApiError, collectList, type CloudflareResponse } from "../api/index.ts";
+import { permissionsFor } from "../catalog/permissions.ts";
 import { callArgsSchema, CallArgumentError, multipartBody, resolveCall, type ResolvedCall } from "./resolve-call.ts";
 import { sendApprovedWrite, type WriteGateDeps } from "./write-gate.ts";
 
@@ -179,10 +180,12 @@ function parseArgs<T>(schema: z.ZodType<T>, args: unknown, usage: string): T {
 function toRequest(call: ResolvedCall) {
   const { operation } = call;
   const body = call.body === undefined ? undefined : operation.bodyEncoding === "multipart" ? multipartBody(call.body) : call.body;
+  const permissions = permissionsFor(operation, "read");
   return {
     method: operation.method,
     path: call.path,
     operation: operation.id,
+    ...(permissions.length > 0 ? { permissions } : {}),
     ...(Object.keys(call.query).length > 0 ? { query: call.query } : {}),
     ...(body !== undefined ? { body } : {}),
   };

@@ -88,7 +88,32 @@ export async function resolveCall(catalog: CatalogLookup, raw: unknown, defaults
   for (const param of operation.params) {
     if (param.in === "query" && given[param.name] !== undefined && query[param.name] === undefined) query[param.name] = given[param.name]!;
   }
+  if (operation.bodyEncoding === "multipart" && args.body !== undefined) {
+    const wrong = multipartShapeError(args.body);
+    if (wrong) throw new CallArgumentError(`${operation.id} (${operation.method} ${operation.path}): ${wrong}`);
+  }
   return { operation, pathParams, path, query, body: args.body };
+}
+
+const FILES_EXAMPLE = 'files: { "index.js": "export default { fetch() { … } }" }';
+
+/**
+ * Why `body` cannot become a multipart body, or undefined when it can: `{ metadata?, files?, … }`
+ * with `files` an object of file name to text. An array of files would become parts named "0",
+ * "1", which the API refuses with a puzzling error, so it is refused here with the shape to use.
+ */
+export function multipartShapeError(body: unknown): string | undefined {
+  if (body === null || typeof body !== "object" || Array.isArray(body)) {
+    return `body must be an object such as { metadata: { main_module: "index.js" }, ${FILES_EXAMPLE} }`;
+  }
+  const files = (body as Record<string, unknown>).files;
+  if (files === undefined) return undefined;
+  if (Array.isArray(files)) return `body.files must be an object of file name to content, not an array: ${FILES_EXAMPLE}`;
+  if (files === null || typeof files !== "object") return `body.files must be an object of file name to content: ${FILES_EXAMPLE}`;
+  for (const [name, content] of Object.entries(files)) {
+    if (typeof content !== "string") return `body.files[${JSON.stringify(name)}] must be the file's content as a string (got ${content === null ? "null" : typeof content})`;
+  }
+  return undefined;
 }
 
 /**
@@ -156,10 +181,12 @@ export function multipartBody(body: unknown): FormData {
   if (record.metadata !== undefined) {
     form.set("metadata", new Blob([JSON.stringify(record.metadata)], { type: "application/json" }), "metadata.json");
   }
-  const files = record.files !== null && typeof record.files === "object" ? (record.files as Record<string, unknown>) : {};
+  const wrong = multipartShapeError(body);
+  if (wrong) throw new CallArgumentError(wrong);
+  const files = (record.files ?? {}) as Record<string, unknown>;
   for (const [name, content] of Object.entries(files)) {
     const type = name.endsWith(".py") ? "text/x-python" : name.endsWith(".wasm") ? "application/wasm" : "application/javascript+module";
-    form.set(name, new Blob([typeof content === "string" ? content : JSON.stringify(content)], { type }), name);
+    form.set(name, new Blob([String(content)], { type }), name);
   }
   for (const [key, value] of Object.entries(record)) {
     if (key !== "metadata" && key !== "files") form.set(key, typeof value === "string" ? value : JSON.stringify(value));

@@ -19,6 +19,7 @@ import { freezeRequest, requestDifference, RequestShapeError, type CredentialRef
 import { undoFor, type UndoCall } from "../../../approvals/undo.ts";
 import { CloudflareApiError, type CloudflareRequest } from "../api/index.ts";
 import type { Credential } from "./requester-credentials.ts";
+import { permissionsFor } from "../catalog/permissions.ts";
 import { CallArgumentError, multipartBody, resolveCall, type CatalogLookup } from "./resolve-call.ts";
 
 /** What the gate needs for one requester. */
@@ -54,12 +55,13 @@ export class WriteRefusedError extends Error {
 export async function requestFor(deps: Pick<WriteGateDeps, "catalog" | "defaults">, args: unknown, credential: CredentialRef): Promise<PreparedRequest> {
   const call = await resolveCall(deps.catalog, args, await deps.defaults().catch(() => ({})));
   const { operation } = call;
+  const access = accessOf(operation, { query: call.query, body: call.body });
   const request = freezeRequest({
     operationId: operation.id, summary: operation.summary, method: operation.method, template: operation.path, path: call.path,
     pathParams: call.pathParams, query: call.query, body: call.body, ...(operation.bodyEncoding ? { bodyEncoding: operation.bodyEncoding } : {}),
-    returnsCredentials: returnsCredentials(operation),
+    returnsCredentials: returnsCredentials(operation), permissions: permissionsFor(operation, access),
   }, credential);
-  return { request, access: accessOf(operation, { query: call.query, body: call.body }), credentialRead: isCredentialRead(operation) };
+  return { request, access, credentialRead: isCredentialRead(operation) };
 }
 
 /** Runs an approved Cloudflare write of `executionId`: sends the stored request its card showed, once, and records what came back. */
@@ -160,6 +162,7 @@ export function toClientRequest(request: StoredRequest): CloudflareRequest {
     path: request.path,
     operation: request.operationId,
     ...(request.query.length > 0 ? { query: Object.fromEntries(request.query) } : {}),
+    ...(request.permissions ? { permissions: request.permissions } : {}),
   };
   const body = request.body;
   if (!body) return base;
