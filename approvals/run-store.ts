@@ -59,7 +59,7 @@ export class RunStore {
     this.sql = sql;
     sql.exec(`CREATE TABLE IF NOT EXISTS runs (run_id TEXT PRIMARY KEY, execution_id TEXT UNIQUE, chat_id INTEGER NOT NULL,
       requester_id INTEGER NOT NULL, requester_name TEXT NOT NULL, created_at INTEGER NOT NULL, undone_at INTEGER)`);
-    addMissingColumns(sql, "runs", { origin: "TEXT", thread_id: "INTEGER", status: "TEXT", summary: "TEXT", finished_at: "INTEGER", result: "TEXT", mcp_servers: "TEXT" });
+    addMissingColumns(sql, "runs", { origin: "TEXT", thread_id: "INTEGER", status: "TEXT", summary: "TEXT", finished_at: "INTEGER", result: "TEXT", mcp_servers: "TEXT", logs: "TEXT" });
     sql.exec("CREATE INDEX IF NOT EXISTS runs_finished ON runs (finished_at)");
     sql.exec("CREATE TABLE IF NOT EXISTS undo_buttons (run_id TEXT PRIMARY KEY, message_id INTEGER NOT NULL)");
   }
@@ -91,9 +91,18 @@ export class RunStore {
       status, summary?.slice(0, 2000) ?? null, ended ? 1 : 0, now, runId);
   }
 
-  /** Keeps a run's final result (as JSON, already cut to size) for a caller that polls for it (MCP). */
-  setResult(runId: string, json: string): void {
-    this.sql.exec("UPDATE runs SET result = ? WHERE run_id = ?", json, runId);
+  /**
+   * Keeps a run's final result (as JSON, already cut to size) and its console lines (a list cut
+   * short says so there) for a caller that polls for it (MCP).
+   */
+  setResult(runId: string, json: string, logs: readonly string[] = []): void {
+    this.sql.exec("UPDATE runs SET result = ?, logs = ? WHERE run_id = ?", json, logs.length > 0 ? JSON.stringify(logs) : null, runId);
+  }
+
+  /** A run's kept console lines; empty when none were kept. */
+  logs(runId: string): string[] {
+    const row = this.sql.exec<{ logs: string | null }>("SELECT logs FROM runs WHERE run_id = ?", runId).toArray()[0];
+    return row?.logs ? (JSON.parse(row.logs) as string[]) : [];
   }
 
   /** A run's kept final result, parsed; undefined when none was kept. */

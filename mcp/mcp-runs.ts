@@ -14,7 +14,7 @@ import { requestLine } from "../approvals/stored-request.ts";
 import type { RunRecord, RunStore } from "../approvals/run-store.ts";
 import type { ChatDesk, RunEnd, RunListener } from "../skills/cloudflare/code-mode/run-listener.ts";
 import type { Runs } from "../skills/cloudflare/code-mode/runs.ts";
-import { MAX_WAIT_MS } from "./limits.ts";
+import { MAX_KEPT_LOGS, MAX_LOG_LINE, MAX_WAIT_MS } from "./limits.ts";
 
 /** What a caller learns about an execution. */
 export type ExecutionView =
@@ -55,8 +55,10 @@ function viewOf(runs: Runs, run: RunRecord): ExecutionView {
   const executionId = run.executionId ?? run.runId;
   switch (run.status) {
     case "completed":
-    case "undone":
-      return { status: "completed", executionId, result: runs.runs.result(run.runId) };
+    case "undone": {
+      const logs = runs.runs.logs(run.runId);
+      return { status: "completed", executionId, result: runs.runs.result(run.runId), ...(logs.length > 0 ? { logs } : {}) };
+    }
     case "error":
       return { status: "error", executionId, error: run.summary ?? "the snippet failed" };
     case "rejected":
@@ -92,7 +94,7 @@ export class McpRunListener implements RunListener {
   }
 
   async finished(run: RunRecord, end: RunEnd): Promise<void> {
-    if (end.status === "completed") this.store.setResult(run.runId, JSON.stringify(truncateResult(end.result ?? null) ?? null));
+    if (end.status === "completed") this.store.setResult(run.runId, JSON.stringify(truncateResult(end.result ?? null) ?? null), end.logs?.slice(-MAX_KEPT_LOGS).map((line) => line.slice(0, MAX_LOG_LINE)));
     if (run.origin.kind !== "mcp" || !run.executionId || this.approvals.forExecution(run.executionId).length === 0) return;
     const who = `${run.origin.client} (token "${run.origin.tokenName}")`;
     if (end.status === "completed") await this.desk.notice(run, `✅ Done for ${who}: ${end.writes} approved write${end.writes === 1 ? "" : "s"} sent; the result went back to the client.`);

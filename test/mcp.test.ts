@@ -95,6 +95,21 @@ describe("MCP server: the official SDK clients", () => {
     await client.close();
   });
 
+  it("`execution` after Approve returns the run's console lines too (a list cut short says so there)", async () => {
+    const client = await v2();
+    const name = unique("mcp-logs");
+    const code = `const buckets = await cloudflare.read({ op: "r2.buckets.list", limit: 1 });
+console.log("first bucket: " + buckets[0].name);
+return (await cloudflare.write({ op: "d1.database.create", body: { name: "${name}" } })).name;`;
+    const executionId = /Execution id: (exec_[\w-]+)/.exec(textOf(await client.callTool({ name: "execute", arguments: { code } })))![1]!;
+    const card = cards(await waitForCalls(OWNER_CHAT, (c) => cards(c).some((k) => k.text.includes(name)))).find((k) => k.text.includes(name))!;
+    await deliver(callbackUpdate(dataOf(card, "ap"), { userId: USERS.owner, chatId: OWNER_CHAT, messageId: card.messageId }));
+    const done = JSON.parse(textOf(await client.callTool({ name: "execution", arguments: { id: executionId, wait: 20 } })));
+    expect(done).toMatchObject({ status: "completed", executionId, result: name });
+    expect(done.logs).toEqual(expect.arrayContaining([expect.stringMatching(/^first bucket: /), expect.stringMatching(/r2\.buckets\.list has more items than returned/)]));
+    await client.close();
+  });
+
   it("reports a rejected card and an expired one through `execution`", async () => {
     const client = await v1();
     const [rejected, expired] = [unique("mcp-no"), unique("mcp-late")];
