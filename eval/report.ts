@@ -26,6 +26,8 @@ export interface EvalReport {
   wallMs: number;
   rows: ModeRow[];
   tasks: TaskResult[];
+  /** Scripted runs only: tasks whose outcome differed from the script's (an empty list when all went as scripted). */
+  unexpected?: string[];
 }
 
 /** The totals of each mode. */

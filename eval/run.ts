@@ -110,6 +110,10 @@ async function main(): Promise<void> {
   const users = modes.flatMap((_, m) => tasks.map((_, t) => 710_000 + m * 1000 + t));
   log(`Eval: ${tasks.length} tasks × ${modes.join(", ")} with ${scripted ? "scripted models" : `${args.model}${args.strong ? ` (strong: ${args.strong})` : ""}`}, concurrency ${args.concurrency}`);
   const stack = await startEvalStack({ cheap, ...(strong ? { strong } : {}), users, maxSteps: args.maxSteps, onProgress: log });
+  // Ctrl-C or a timeout's SIGTERM: stop wrangler dev and its workerd before leaving.
+  for (const signal of ["SIGINT", "SIGTERM"] as const) {
+    process.once(signal, () => void stack.stop().finally(() => process.exit(130)));
+  }
   const results: TaskResult[] = [];
   const started = Date.now();
   try {
@@ -132,10 +136,15 @@ async function main(): Promise<void> {
   }
   const order = new Map(tasks.map((t, i) => [t.id, i]));
   results.sort((a, b) => modes.indexOf(a.mode) - modes.indexOf(b.mode) || order.get(a.task)! - order.get(b.task)!);
+  // The scripted suite has a known outcome: everything passes except, on the cheap model alone, the tasks meant for Deep Mode.
+  const meantToFail = (r: TaskResult) => r.mode === "model" && Boolean(tasks.find((t) => t.id === r.task)?.cheapFails);
+  const unexpected = scripted ? results.filter((r) => r.success === meantToFail(r)).map((r) => `${r.task} (${r.mode})`) : [];
   const report: EvalReport = { model: scripted ? `scripted (${SCRIPTED.cheap})` : args.model!, ...(strong ? { strong: scripted ? SCRIPTED.strong : args.strong! } : {}),
-    wallMs: Date.now() - started, rows: summarize(results, modes), tasks: results };
+    wallMs: Date.now() - started, rows: summarize(results, modes), tasks: results, ...(scripted ? { unexpected } : {}) };
   process.stdout.write(args.json ? `${JSON.stringify(report)}\n` : formatReport(report));
-  process.exitCode = results.every((r) => r.success) ? 0 : 1;
+  if (unexpected.length > 0) log(`The scripted suite did not go as scripted: ${unexpected.join(", ")}`);
+  // With a real model failures are results, not errors; the scripted suite is a test of the harness and the bot.
+  process.exitCode = unexpected.length > 0 ? 1 : 0;
 }
 
 main().catch((error: unknown) => {
