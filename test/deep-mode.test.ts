@@ -1,5 +1,7 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
+import { configSchema } from "../core/config.ts";
+import { strongModel } from "../skills/cloudflare/agent/providers.ts";
 import type { RecordedCall } from "../dev/fake-telegram/fake-bot-api.ts";
 import { cards, d1Names, dataOf } from "./support/code-mode.ts";
 import { lastToolOutput, lastUser, scriptedModel, type Step } from "./support/scripted-model.ts";
@@ -118,5 +120,29 @@ describe("Deep Mode", () => {
     expect(await d1Names()).toContain(name);
     expect(cheap.mock.doGenerateCalls).toHaveLength(1);
     expect(strong.mock.doGenerateCalls).toHaveLength(2);
+  });
+
+  it("/model shows the strong model and whether auto mode is on", async () => {
+    const strong = scriptedModel(() => ({ text: "unused" }), { strong: true });
+    const { chatId, say, cheap } = await chatOn(() => ({ text: "unused" }), { auto: true });
+    await say("/model");
+    const text = sentTexts(await waitForCalls(chatId, (c) => sentTexts(c).some((t) => t.startsWith("Model:")))).find((t) => t.startsWith("Model:"))!;
+    expect(text).toContain(`Model: ${cheap.id} (auto: ${strong.id} when it fails)`);
+    expect(text).toContain(`Strong model: ${strong.id} (/deep <request>, /model auto)`);
+    await say(`/model ${cheap.id}`);
+    await say("/model");
+    const after = sentTexts(await waitForCalls(chatId, (c) => sentTexts(c).filter((t) => t.startsWith("Model:")).length === 2)).filter((t) => t.startsWith("Model:"))[1]!;
+    expect(after).not.toContain("(auto:");
+  });
+
+  it("LLM_STRONG_* configures the strong model like LLM_*, naming its own variables in errors; the key defaults to LLM_API_KEY for the same provider", () => {
+    const base = { TELEGRAM_BOT_TOKEN: "123456:TEST-bot-token", TELEGRAM_WEBHOOK_SECRET: "s", ALLOWED_USER_IDS: "1" };
+    const alone = strongModel(configSchema.parse({ ...base, LLM_STRONG_PROVIDER: "openai", LLM_STRONG_MODEL: "gpt-4o" }), env)!;
+    expect(alone.id).toBe("openai:gpt-4o");
+    expect(() => alone.create()).toThrow("LLM_STRONG_API_KEY is required for LLM_STRONG_PROVIDER=openai.");
+    const shared = strongModel(configSchema.parse({ ...base, LLM_PROVIDER: "openai", LLM_MODEL: "gpt-4o-mini", LLM_API_KEY: "sk-test", LLM_STRONG_PROVIDER: "openai", LLM_STRONG_MODEL: "gpt-4o" }), env)!;
+    expect(() => shared.create()).not.toThrow();
+    expect(() => strongModel(configSchema.parse({ ...base, LLM_STRONG_PROVIDER: "openai-compatible", LLM_STRONG_MODEL: "x" }), env))
+      .toThrow("LLM_STRONG_BASE_URL is required for LLM_STRONG_PROVIDER=openai-compatible");
   });
 });
