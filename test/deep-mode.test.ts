@@ -122,6 +122,19 @@ describe("Deep Mode", () => {
     expect(strong.mock.doGenerateCalls).toHaveLength(2);
   });
 
+  it("/model auto: after a rejected card the model that asked answers, even with an apology; the strong one is not asked to try again", async () => {
+    const strong = scriptedModel(() => ({ text: "the strong model should not be asked" }), { strong: true });
+    const { chatId, say } = await chatOn((prompt) => (lastUser(prompt).startsWith("[approval]")
+      ? { text: "Sorry, nothing was created: you rejected the card." }
+      : { code: 'return await cloudflare.write({ op: "d1.database.create", body: { name: "never-made" } });' }), { auto: true });
+    await say("create a D1 database called never-made");
+    const [card] = cards(await waitForCalls(chatId, (c) => cards(c).length === 1, 30_000));
+    await deliver(callbackUpdate(dataOf(card!, "rj"), { userId: USERS.owner, chatId, messageId: card!.messageId }));
+    const answer = answers(await waitForCalls(chatId, answered(/^Sorry, nothing was created/), 30_000)).find((t) => t.startsWith("Sorry"))!;
+    expect(answer).not.toContain("↗️");
+    expect(strong.mock.doGenerateCalls).toHaveLength(0);
+  });
+
   it("/model shows the strong model and whether auto mode is on", async () => {
     const strong = scriptedModel(() => ({ text: "unused" }), { strong: true });
     const { chatId, say, cheap } = await chatOn(() => ({ text: "unused" }), { auto: true });

@@ -138,6 +138,8 @@ export class ModelTurns implements RunListener {
       return;
     }
     if (typeof plan === "string") return;
+    // A person who said no gets the answer, not another model (which might ask again).
+    if (end.status === "rejected" || end.status === "refused") delete plan.fallback;
     await this.respond(plan, [{ role: "user", content: approvalNote(run, end) }], requester, run.threadId, waiting.statusMessageId,
       end.status === "completed" ? { runId: run.runId, offer: end.undo } : undefined);
   }
