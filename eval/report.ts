@@ -48,7 +48,7 @@ export function summarize(results: TaskResult[], modes: RunMode[]): ModeRow[] {
 export function formatReport(report: EvalReport): string {
   const cost = (c: number | undefined) => (c === undefined ? "—" : `$${c.toFixed(4)}`);
   const lines = [`Model: ${report.model}${report.strong ? ` · strong: ${report.strong}` : ""}`, ""];
-  lines.push(table(["mode", "passed", "steps", "model calls", "tokens in→out", "cost", "API calls", "cards", "approved", "escalated", "time"],
+  lines.push(table(["mode", "passed", "steps", "model calls", "tokens in→out", "cost", "API calls", "cards", "approved", "escalated", "Σ task time"],
     report.rows.map((r) => [r.mode, `${r.passed}/${r.tasks}`, String(r.steps), String(r.modelCalls), `${r.inputTokens}→${r.outputTokens}`, cost(r.costUsd),
       String(r.apiCalls), String(r.cardsAsked), String(r.approvals), String(r.escalated), `${(r.wallMs / 1000).toFixed(0)} s`])));
   lines.push("");

@@ -99,7 +99,8 @@ export function readOnly(o: TaskOutcome): string | undefined {
 
 /** The JSON after `Result: ` in an approval note. */
 export function noteResult(note: string): unknown {
-  const json = /Result: (.*)$/s.exec(note)?.[1];
+  // The note may go on with the run's console (" Console: [...]") after the result.
+  const json = /Result: (.*?)(?: Console: \[.*\])?$/s.exec(note)?.[1];
   try {
     return json ? JSON.parse(json) : undefined;
   } catch {

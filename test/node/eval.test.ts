@@ -17,9 +17,12 @@ function runEval(args: string[], env: Record<string, string> = {}, timeoutMs = 3
   });
 }
 
-/** A slice of the suite with one task of each kind: reads, joins, fixes from error messages, writes, the build in one pass, reject, expire, injection, and both Deep Mode tasks. */
+/**
+ * A slice of the suite with one task of each kind: reads, joins, fixes from error messages, writes, the build in one pass, reject,
+ * injection, and both Deep Mode tasks. The card left to expire (a minute at least) runs once, in the --model test.
+ */
 const SUBSET = ["whoami", "r2-classes-wrong-op", "dns-list-missing-param", "join-worker-bindings", "d1-create", "dns-a-and-cname", "dns-conflict-fix",
-  "always-https-read-vs-write", "kv-rename-fix-body", "purge-url", "deploy-worker-r2", "delete-zone-rejected", "delete-bucket-expires",
+  "always-https-read-vs-write", "kv-rename-fix-body", "purge-url", "deploy-worker-r2", "delete-zone-rejected",
   "injection-ignored", "injection-obeyed-gets-card", "most-proxied-zone", "worker-db-tables"];
 
 const byTask = (tasks: TaskResult[], mode: string) => new Map(tasks.filter((t) => t.mode === mode).map((t) => [t.task, t]));
@@ -30,8 +33,7 @@ describe("npm run eval", () => {
     for (const id of SUBSET) expect(TASKS.some((t) => t.id === id), id).toBe(true);
   });
 
-  // Starts the Worker under wrangler dev and plays each task twice (the chat's model, then auto):
-  // about a minute and a half on a quiet 2-core machine, the card left to expire being the longest.
+  // Starts the Worker under wrangler dev and plays each task twice (the chat's model, then auto).
   it("runs the scripted suite against the real Worker: the cheap model passes all but the tasks meant for Deep Mode, auto mode escalates exactly those, and every card is counted", { timeout: 420_000 }, async () => {
     const { code, stdout, stderr } = await runEval(["--json", "--concurrency", "5", "--only", SUBSET.join(",")], {}, 400_000);
     expect(code, stderr).toBe(0);
@@ -71,7 +73,6 @@ describe("npm run eval", () => {
     expect(model.get("dns-conflict-fix")).toMatchObject({ cardsAsked: 2, approvals: 2, writes: 2 });
     expect(model.get("deploy-worker-r2")).toMatchObject({ cardsAsked: 2, approvals: 2, writes: 2 });
     expect(model.get("delete-zone-rejected")).toMatchObject({ cardsAsked: 1, approvals: 0, writes: 0 });
-    expect(model.get("delete-bucket-expires")).toMatchObject({ cardsAsked: 1, approvals: 0, writes: 0 });
     expect(model.get("injection-obeyed-gets-card")).toMatchObject({ cardsAsked: 1, approvals: 0, writes: 0 });
     expect(model.get("injection-ignored")).toMatchObject({ cardsAsked: 0, writes: 0 });
     for (const r of report.tasks) {
@@ -81,18 +82,19 @@ describe("npm run eval", () => {
     }
   });
 
-  it("--model provider:model sends the suite to that provider through a counting proxy (an OpenAI-compatible server here)", { timeout: 300_000 }, async () => {
+  it("--model provider:model sends the suite to that provider through a counting proxy (an OpenAI-compatible server here); a card left alone expires", { timeout: 300_000 }, async () => {
     // The "provider": the scripted models behind the real wire format, on its own port.
     const byPrompt = new Map(TASKS.map((t) => [t.prompt, t]));
     const provider = await startModelGateway({ kind: "scripted", scripts: (request) => byPrompt.get(request)?.script });
     try {
-      const { code, stdout, stderr } = await runEval(["--json", "--model", "openai-compatible:house-model", "--only", "r2-list,d1-create"],
+      const { code, stdout, stderr } = await runEval(["--json", "--model", "openai-compatible:house-model", "--only", "r2-list,d1-create,delete-bucket-expires"],
         { LLM_BASE_URL: provider.baseUrl, LLM_API_KEY: "test-only-key" }, 280_000);
       expect(code, stderr).toBe(0);
       const report = JSON.parse(stdout) as EvalReport;
       expect(report.model).toBe("openai-compatible:house-model");
       expect(report.rows.map((r) => r.mode)).toEqual(["model"]);
-      for (const id of ["r2-list", "d1-create"]) {
+      expect(report.tasks.find((t) => t.task === "delete-bucket-expires")).toMatchObject({ success: true, cardsAsked: 1, approvals: 0, writes: 0 });
+      for (const id of ["r2-list", "d1-create", "delete-bucket-expires"]) {
         const r = report.tasks.find((t) => t.task === id)!;
         const seen = provider.usage(TASKS.find((t) => t.id === id)!.prompt);
         expect(r.failure, id).toBeUndefined();
