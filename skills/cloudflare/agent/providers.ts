@@ -84,7 +84,8 @@ export function availableModels(config: Config, env: Env, keys?: UserModelKeys):
   const configured = configuredModel(config, env, keys);
   if (configured) choices.push(configured);
   const strong = config.LLM_STRONG_PROVIDER ? strongModel(config, env, keys) : undefined;
-  if (strong && strong.id !== configured?.id) choices.push(strong);
+  // Listed to pick by hand, never preferred on its own (even when built with the person's own key): it is the expensive one.
+  if (strong && strong.id !== configured?.id) choices.push({ id: strong.id, provider: strong.provider, model: strong.model, create: strong.create });
   const ai = (env as unknown as { AI?: Ai }).AI;
   if (ai && configured?.provider !== "workers-ai") {
     const model = DEFAULT_MODELS["workers-ai"]!;
