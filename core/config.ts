@@ -85,6 +85,11 @@ export const configSchema = z.object({
   LLM_MODEL: optionalText,
   LLM_API_KEY: optionalText,
   LLM_BASE_URL: optionalUrl,
+  /** Deep Mode's strong model (`/deep`, and `/model auto` when the chat's model fails), set like LLM_*. */
+  LLM_STRONG_PROVIDER: optionalText,
+  LLM_STRONG_MODEL: optionalText,
+  LLM_STRONG_API_KEY: optionalText,
+  LLM_STRONG_BASE_URL: optionalUrl,
   ENCRYPTION_KEY: optionalText,
   APPROVAL_TTL_MINUTES: z.coerce.number().int().min(1).max(24 * 60).default(15),
   /** Per-user model requests per minute (0 = no limit). */

@@ -1,13 +1,15 @@
 /**
  * Plain-language requests, answered by the model through Code Mode (skills/cloudflare/agent),
- * plus `/new` (forget the conversation) and `/model` (show or pick the chat's model; the list is the
- * requester's: it includes models built with their own API keys from `/key`).
+ * plus `/new` (forget the conversation), `/model` (show or pick the chat's model; the list is the
+ * requester's: it includes models built with their own API keys from `/key`; `/model auto` starts
+ * each request on it and escalates to the strong model when it fails) and `/deep <request>` (the
+ * strong model at once).
  * In groups the bot only answers text addressed to it (a reply to it, or an @mention).
  */
 import { FormattedString as F, fmt } from "@grammyjs/parse-mode";
 import { Composer } from "grammy";
 import type { Config } from "../../core/config.ts";
-import { availableModels } from "../../skills/cloudflare/agent/providers.ts";
+import { availableModels, strongModel } from "../../skills/cloudflare/agent/providers.ts";
 import type { BotContext } from "../context.ts";
 
 /** The assistant feature. */
@@ -24,6 +26,17 @@ export function createAssistantFeature(config: Config, env: Env): Composer<BotCo
     const keys = await turns.keysOf(ctx.requester.id);
     const models = availableModels(config, env, keys);
     const wanted = ctx.match.trim();
+    const strong = strongModel(config, env, keys);
+    if (wanted === "auto") {
+      const cheap = turns.model(keys);
+      if (!strong || !cheap) {
+        await ctx.say(fmt`Auto mode needs two models: the chat's and a strong one (${F.code("LLM_STRONG_PROVIDER")}, ${F.code("LLM_STRONG_MODEL")}; README: Models).`);
+        return;
+      }
+      turns.memory.setSetting("mode", "auto");
+      await ctx.say(fmt`This chat now uses auto: each request starts on ${F.code(cheap.id)} and moves to ${F.code(strong.id)} when it fails. ${F.code("/model " + cheap.id)} turns it off.`);
+      return;
+    }
     if (wanted !== "") {
       const choice = models.find((m) => m.id === wanted || m.model === wanted);
       if (!choice) {
@@ -31,6 +44,7 @@ export function createAssistantFeature(config: Config, env: Env): Composer<BotCo
         return;
       }
       turns.memory.setSetting("model", choice.id);
+      turns.memory.setSetting("mode", "single");
       await ctx.say(fmt`This chat now uses ${F.code(choice.id)}.`);
       return;
     }
@@ -41,7 +55,9 @@ export function createAssistantFeature(config: Config, env: Env): Composer<BotCo
     const current = turns.model(keys);
     const own = models.filter((m) => m.ownKey);
     const yours = own.length > 0 ? fmt`\nWith your own key (${F.code("/key")}): ${F.join(own.map((m) => F.code(m.id)), ", ")}` : "";
-    await ctx.say(fmt`${F.bold("Model")}: ${F.code(current?.id ?? "none")}\nAvailable: ${F.join(models.map((m) => F.code(m.id)), ", ")}${yours}`, {
+    const auto = turns.auto && strong ? fmt` (auto: ${F.code(strong.id)} when it fails)` : "";
+    const deep = strong ? fmt`\nStrong model: ${F.code(strong.id)} (${F.code("/deep <request>")}, ${F.code("/model auto")})` : "";
+    await ctx.say(fmt`${F.bold("Model")}: ${F.code(current?.id ?? "none")}${auto}\nAvailable: ${F.join(models.map((m) => F.code(m.id)), ", ")}${yours}${deep}`, {
       replyMarkup: { inline_keyboard: models.slice(0, 8).map((m, i) => [{ text: `${m.id === current?.id ? "✓ " : ""}${m.id}`.slice(0, 60), callback_data: `mdl:${i}` }]) },
     });
   });
@@ -54,7 +70,18 @@ export function createAssistantFeature(config: Config, env: Env): Composer<BotCo
       return;
     }
     ctx.services.turns.memory.setSetting("model", choice.id);
+    ctx.services.turns.memory.setSetting("mode", "single");
     await ctx.answerCallbackQuery({ text: `Now using ${choice.id}` });
+  });
+
+  feature.command("deep", async (ctx) => {
+    const request = ctx.match.trim();
+    if (request === "") {
+      await ctx.say(fmt`${F.code("/deep <request>")} asks the strong model directly, e.g. ${F.code("/deep why does my Worker return 500s?")}`);
+      return;
+    }
+    ctx.chatAction = "typing";
+    await ctx.services.turns.ask(request, ctx.requester, ctx.threadId, { deep: true });
   });
 
   feature.chatType("private").on("message:text").filter((ctx) => !ctx.message.text.startsWith("/"), ask);

@@ -22,6 +22,7 @@ import { tunnelRoutes } from "./routes/tunnel-routes.ts";
 import { buildsRoutes } from "./routes/builds-routes.ts";
 import { workerRoutes } from "./routes/worker-routes.ts";
 import { zoneRoutes } from "./routes/zone-routes.ts";
+import { zoneSettingsRoutes } from "./routes/zone-settings-routes.ts";
 import { seedState, type EmulatorState, type TokenRecord } from "./seed.ts";
 
 /** The API's base path; the emulator's `url + API_BASE_PATH` is a CLOUDFLARE_API_BASE. */
@@ -75,7 +76,7 @@ export interface RecordedRequest {
   at: number;
 }
 
-const ROUTES: readonly Route[] = [...accountRoutes, ...zoneRoutes, ...storageRoutes, ...workerRoutes, ...tunnelRoutes, ...buildsRoutes];
+const ROUTES: readonly Route[] = [...accountRoutes, ...zoneRoutes, ...storageRoutes, ...workerRoutes, ...tunnelRoutes, ...buildsRoutes, ...zoneSettingsRoutes];
 
 /** The Cloudflare API emulator (a test double; see the module comment). */
 export class CloudflareEmulator {

@@ -74,6 +74,10 @@ export interface EmulatorState {
   builds: Map<string, Array<Record<string, unknown>>>;
   /** Cloudflare Tunnels by id, with the token that runs each (a credential). */
   tunnels: Map<string, { accountId: string; row: Record<string, unknown>; token: string }>;
+  /** Zone settings by zone id (filled with defaults on first use). */
+  zoneSettings: Map<string, Record<string, string | number>>;
+  /** Cache purges, oldest first. */
+  purges: Array<{ zoneId: string; files?: string[]; everything: boolean; at: string }>;
 }
 
 const T0 = "2024-03-04T09:15:27.448000Z";
@@ -125,6 +129,8 @@ export function seedState(): EmulatorState {
     tunnels: new Map([[DEMO_TUNNEL.id, { accountId: DEMO_ACCOUNT_ID, token: DEMO_TUNNEL.token,
       row: { id: DEMO_TUNNEL.id, account_tag: DEMO_ACCOUNT_ID, name: DEMO_TUNNEL.name, status: "healthy", tun_type: "cfd_tunnel",
         created_at: T0, deleted_at: null, remote_config: true, connections: [], conns_active_at: T1, conns_inactive_at: null } }]]),
+    zoneSettings: new Map(),
+    purges: [],
   };
 }
 

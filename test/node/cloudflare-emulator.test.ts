@@ -67,6 +67,28 @@ describe("Cloudflare API emulator", () => {
     expect(await api("GET", `${base}/${id}`)).toMatchObject({ status: 404, body: { errors: [{ code: 81044, message: "Record does not exist." }] } });
   });
 
+  it("reads and edits zone settings by name, refusing unknown names and values with the allowed ones", async () => {
+    const path = `/zones/${DEMO_ZONES.exampleCom}/settings`;
+    expect((await api("GET", `${path}/ssl`)).body.result).toEqual({ id: "ssl", value: "full", editable: true, modified_on: null });
+    expect(await api("PATCH", `${path}/always_use_https`, { value: "on" })).toMatchObject({ status: 200, body: { result: { id: "always_use_https", value: "on" } } });
+    expect((await api("GET", path)).body.result).toEqual(expect.arrayContaining([expect.objectContaining({ id: "always_use_https", value: "on" })]));
+    const refused = await api("PATCH", `${path}/min_tls_version`, { value: 1.2 });
+    expect(refused).toMatchObject({ status: 400, body: { errors: [{ code: 1007 }] } });
+    expect(refused.body.errors[0]!.message).toContain("use one of 1.0, 1.1, 1.2, 1.3");
+    expect(await api("GET", `${path}/no_such_setting`)).toMatchObject({ status: 404, body: { errors: [{ code: 1003 }] } });
+    // Another zone keeps its own settings.
+    expect((await api("GET", `/zones/${DEMO_ZONES.demoShopDev}/settings/always_use_https`)).body.result).toMatchObject({ value: "off" });
+  });
+
+  it("records cache purges of URLs in the zone and refuses URLs outside it", async () => {
+    const path = `/zones/${DEMO_ZONES.exampleCom}/purge_cache`;
+    expect(await api("POST", path, { files: ["https://example.com/pricing.html"] })).toMatchObject({ status: 200, body: { result: { id: DEMO_ZONES.exampleCom } } });
+    expect(server.emulator.state.purges).toEqual([expect.objectContaining({ zoneId: DEMO_ZONES.exampleCom, files: ["https://example.com/pricing.html"], everything: false })]);
+    expect(await api("POST", path, { files: ["https://demo-shop.dev/"] })).toMatchObject({ status: 400, body: { errors: [{ code: 1012 }] } });
+    expect(await api("POST", path, {})).toMatchObject({ status: 400, body: { errors: [{ code: 1012 }] } });
+    expect(server.emulator.state.purges).toHaveLength(1);
+  });
+
   it("keeps R2 buckets with R2's list shape and cursor pagination", async () => {
     const base = `/accounts/${DEMO_ACCOUNT_ID}/r2/buckets`;
     const first = await api("GET", `${base}?per_page=1`);

@@ -27,8 +27,8 @@ export function lastToolOutput(prompt: Prompt): { status: string; result?: unkno
   return part?.output?.value as { status: string; result?: unknown; error?: string } | undefined;
 }
 
-/** Registers a scripted model under a fresh id and returns the id and the mock (for its call log). */
-export function scriptedModel(next: (prompt: Prompt, call: number) => Step): { id: string; mock: MockLanguageModelV4 } {
+/** Registers a scripted model under a fresh id and returns the id and the mock (for its call log); `strong` makes it Deep Mode's strong model. */
+export function scriptedModel(next: (prompt: Prompt, call: number) => Step, options: { strong?: boolean } = {}): { id: string; mock: MockLanguageModelV4 } {
   let calls = 0;
   const mock = new MockLanguageModelV4({
     provider: "scripted",
@@ -48,6 +48,6 @@ export function scriptedModel(next: (prompt: Prompt, call: number) => Step): { i
     },
   });
   const id = `scripted:model-${Math.random().toString(36).slice(2, 8)}`;
-  registerModel(id, () => mock);
+  registerModel(id, () => mock, options);
   return { id, mock };
 }

@@ -14,6 +14,8 @@ export interface WaitingTurn {
   requesterId: number;
   requesterName: string;
   statusMessageId: number | null;
+  /** The model the turn started on, so the answer after the tap comes from it (auto mode may have escalated). */
+  modelId?: string;
 }
 
 /** The chat's model memory. */
@@ -26,6 +28,8 @@ export class ConversationMemory {
     sql.exec("CREATE TABLE IF NOT EXISTS chat_settings (key TEXT PRIMARY KEY, value TEXT NOT NULL)");
     sql.exec(`CREATE TABLE IF NOT EXISTS waiting_turns (execution_id TEXT PRIMARY KEY, requester_id INTEGER NOT NULL,
       requester_name TEXT NOT NULL, status_message_id INTEGER)`);
+    // Added with Deep Mode: objects from before it get the column here.
+    if (!sql.exec<{ name: string }>("PRAGMA table_info(waiting_turns)").toArray().some((c) => c.name === "model_id")) sql.exec("ALTER TABLE waiting_turns ADD COLUMN model_id TEXT");
   }
 
   /** The remembered messages, oldest first. */
@@ -60,15 +64,16 @@ export class ConversationMemory {
 
   /** Remembers that a model turn waits on this execution's approval. */
   wait(turn: WaitingTurn): void {
-    this.sql.exec("INSERT OR REPLACE INTO waiting_turns (execution_id, requester_id, requester_name, status_message_id) VALUES (?, ?, ?, ?)",
-      turn.executionId, turn.requesterId, turn.requesterName, turn.statusMessageId);
+    this.sql.exec("INSERT OR REPLACE INTO waiting_turns (execution_id, requester_id, requester_name, status_message_id, model_id) VALUES (?, ?, ?, ?, ?)",
+      turn.executionId, turn.requesterId, turn.requesterName, turn.statusMessageId, turn.modelId ?? null);
   }
 
   /** Takes (and forgets) the model turn waiting on an execution, if any. */
   takeWaiting(executionId: string): WaitingTurn | undefined {
-    const row = this.sql.exec<{ execution_id: string; requester_id: number; requester_name: string; status_message_id: number | null }>(
+    const row = this.sql.exec<{ execution_id: string; requester_id: number; requester_name: string; status_message_id: number | null; model_id: string | null }>(
       "DELETE FROM waiting_turns WHERE execution_id = ? RETURNING *", executionId).toArray()[0];
-    return row && { executionId: row.execution_id, requesterId: row.requester_id, requesterName: row.requester_name, statusMessageId: row.status_message_id };
+    return row && { executionId: row.execution_id, requesterId: row.requester_id, requesterName: row.requester_name, statusMessageId: row.status_message_id,
+      ...(row.model_id ? { modelId: row.model_id } : {}) };
   }
 
   /** Whether a model turn waits on this execution. */

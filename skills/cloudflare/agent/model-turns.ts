@@ -20,8 +20,8 @@ import type { RunEnd, RunListener, UndoOffer } from "../code-mode/run-listener.t
 import type { Requester, Runs } from "../code-mode/runs.ts";
 import { ConversationMemory } from "./memory.ts";
 import { systemPrompt, TOOL_DESCRIPTION } from "./prompt.ts";
-import { modelFor, type ModelChoice, type UserModelKeys } from "./providers.ts";
-import { footer, limitReached, recordUsage } from "./usage.ts";
+import { availableModels, modelFor, strongModel, type ModelChoice, type UserModelKeys } from "./providers.ts";
+import { attemptCost, footer, limitReached, recordUsage } from "./usage.ts";
 
 /** What a model turn shows the person (bot/ implements it; `threadId` is the forum topic, if any). */
 export interface TurnOutput {
@@ -87,11 +87,12 @@ export class ModelTurns implements RunListener {
     }
   }
 
-  /** Answers a plain-language request. */
-  async ask(text: string, requester: Requester, threadId: number | null): Promise<void> {
-    const model = this.model(await this.keysOf(requester.id));
-    if (!model) {
-      await this.d.output.say(threadId, NO_MODEL);
+  /** Answers a plain-language request: on the chat's model, on the strong one (`deep`, `/deep`), or on the chat's model with the strong one behind it (`/model auto`). */
+  async ask(text: string, requester: Requester, threadId: number | null, options: { deep?: boolean } = {}): Promise<void> {
+    const keys = await this.keysOf(requester.id);
+    const plan = this.plan(keys, options.deep === true ? "deep" : undefined);
+    if (typeof plan === "string") {
+      await this.d.output.say(threadId, plan);
       return;
     }
     const limited = await limitReached(this.d.env.DB, requester.id, { perMinute: this.d.config.LLM_REQUESTS_PER_MINUTE, tokensPerDay: this.d.config.LLM_TOKENS_PER_DAY });
@@ -100,32 +101,76 @@ export class ModelTurns implements RunListener {
       return;
     }
     const status = await this.d.output.begin(threadId);
-    await this.turn(model, [{ role: "user", content: text }], requester, threadId, status);
+    await this.respond(plan, [{ role: "user", content: text }], requester, threadId, status);
+  }
+
+  /** Whether this chat is in auto mode (`/model auto`). */
+  get auto(): boolean {
+    return this.memory.setting("mode") === "auto";
+  }
+
+  /**
+   * Which models answer: `first`, and in auto mode `fallback` (the strong model) when `first` fails.
+   * `deep` asks the strong model at once; `first` names the model a waiting turn started on. A string says why none can.
+   */
+  private plan(keys: UserModelKeys, deep?: "deep", first?: string): Plan | string {
+    const strong = strongModel(this.d.config, this.d.env, keys);
+    if (deep) return strong ? { first: strong } : NO_STRONG_MODEL;
+    const chosen = (first !== undefined ? [...availableModels(this.d.config, this.d.env, keys), ...(strong ? [strong] : [])].find((m) => m.id === first) : undefined) ?? this.model(keys);
+    if (!chosen) return NO_MODEL;
+    return this.auto && strong && strong.id !== chosen.id ? { first: chosen, fallback: strong } : { first: chosen };
   }
 
   /** A run a turn started paused again after a tap: its card is in the chat; the turn keeps waiting. */
   async paused(_run: RunRecord, _cards: readonly Approval[]): Promise<void> {}
 
-  /** A run a turn waited on ended: the model hears how, and writes the answer. A run of a live turn is that turn's business. */
+  /** A run a turn waited on ended: the model that started the turn hears how, and writes the answer. A run of a live turn is that turn's business. */
   async finished(run: RunRecord, end: RunEnd): Promise<void> {
     const waiting = run.executionId ? this.memory.takeWaiting(run.executionId) : undefined;
     if (!waiting) return;
     const requester = { id: waiting.requesterId, name: waiting.requesterName };
-    let model: ModelChoice | undefined;
+    let plan: Plan | string;
     try {
-      model = this.model(await this.keysOf(requester.id));
+      plan = this.plan(await this.keysOf(requester.id), undefined, waiting.modelId);
     } catch (error) {
       if (!(error instanceof UserFacingError)) throw error;
       await this.d.output.answer(run.threadId, waiting.statusMessageId, { text: error.message });
       return;
     }
-    if (!model) return;
-    await this.turn(model, [{ role: "user", content: approvalNote(run, end) }], requester, run.threadId, waiting.statusMessageId,
+    if (typeof plan === "string") return;
+    // A person who said no gets the answer, not another model (which might ask again).
+    if (end.status === "rejected" || end.status === "refused") delete plan.fallback;
+    await this.respond(plan, [{ role: "user", content: approvalNote(run, end) }], requester, run.threadId, waiting.statusMessageId,
       end.status === "completed" ? { runId: run.runId, offer: end.undo } : undefined);
   }
 
-  private async turn(model: ModelChoice, added: ModelMessage[], requester: Requester, threadId: number | null, statusId: number | null, undo?: TurnAnswer["undo"]): Promise<void> {
+  /** One request's answer: the first model's attempt, the fallback's when that one fails, then what the person sees. */
+  private async respond(plan: Plan, added: ModelMessage[], requester: Requester, threadId: number | null, statusId: number | null, undo?: TurnAnswer["undo"]): Promise<void> {
+    let attempt = await this.attempt(plan.first, added, requester, threadId, statusId);
+    let failed: Attempt | undefined;
+    if (attempt.kind === "failed" && plan.fallback) {
+      failed = attempt;
+      await this.d.output.status(threadId, statusId, `↗️ ${shortName(plan.first.id)} ${FAILURES[attempt.failure!]}; asking ${shortName(plan.fallback.id)}…`);
+      attempt = await this.attempt(plan.fallback, added, requester, threadId, statusId);
+    }
+    this.memory.append([...added, ...attempt.messages]);
+    if (attempt.kind === "provider") {
+      await this.d.output.answer(threadId, statusId, { text: attempt.text });
+      return;
+    }
+    const escalation = failed ? `↗️ ${shortName(failed.model.id)} ${FAILURES[failed.failure!]} (${attemptCost(failed.model.id, failed.inputTokens, failed.outputTokens)}), so ${shortName(attempt.model.id)} answered.\n` : "";
+    const badge = escalation + footer(attempt.model.id, attempt.inputTokens, attempt.outputTokens, attempt.apiCalls);
+    if (attempt.kind === "waiting") {
+      await this.d.output.answer(threadId, statusId, { text: "⏸ Waiting for your approval of the card below.", footer: badge, waiting: true });
+      return;
+    }
+    await this.d.output.answer(threadId, statusId, { text: attempt.text, footer: badge, ...(undo ? { undo } : {}) });
+  }
+
+  /** One model's try at the conversation plus `added`: runs the model with the codemode tool, records its usage, and says how it went. */
+  private async attempt(model: ModelChoice, added: ModelMessage[], requester: Requester, threadId: number | null, statusId: number | null): Promise<Attempt> {
     let paused: ToolResult | undefined;
+    let lastRun: ToolResult["status"] | undefined;
     let apiCalls = 0;
     const codemode = tool({
       description: TOOL_DESCRIPTION,
@@ -134,8 +179,9 @@ export class ModelTurns implements RunListener {
         await this.d.output.status(threadId, statusId, "⚙️ Running…");
         const { run, outcome } = await this.d.runs.start({ code, requester, origin: { kind: "model", statusMessageId: statusId }, threadId, source: "model" });
         apiCalls += (outcome.calls ?? []).filter((c) => c.connector === "cloudflare" && c.method !== "search" && c.method !== "describe" && c.state === "applied").length;
+        lastRun = outcome.status === "completed" ? "completed" : outcome.status === "paused" && run.status === "paused" ? "paused" : "error";
         if (outcome.status === "paused" && run.status === "paused") {
-          this.memory.wait({ executionId: outcome.executionId, requesterId: requester.id, requesterName: requester.name, statusMessageId: statusId });
+          this.memory.wait({ executionId: outcome.executionId, requesterId: requester.id, requesterName: requester.name, statusMessageId: statusId, modelId: model.id });
           paused = { status: "paused", executionId: outcome.executionId, pending: "waiting for the user's approval tap on the card in the chat" };
           return paused;
         }
@@ -154,25 +200,56 @@ export class ModelTurns implements RunListener {
         maxRetries: 3,
       });
     } catch (error) {
-      this.memory.append(added);
-      await this.d.output.answer(threadId, statusId, { text: providerTrouble(error, model) });
-      return;
+      return { model, kind: "provider", text: providerTrouble(error, model), messages: [], inputTokens: 0, outputTokens: 0, apiCalls };
     }
-    this.memory.append([...added, ...result.responseMessages]);
     const inputTokens = result.totalUsage.inputTokens ?? 0;
     const outputTokens = result.totalUsage.outputTokens ?? 0;
     await recordUsage(this.d.env.DB, { chatId: this.d.chatId, userId: requester.id, model: model.id, inputTokens, outputTokens, apiCalls, ...(paused ? { executionId: paused.executionId } : {}) });
-    const badge = footer(model.id, inputTokens, outputTokens, apiCalls);
-    if (paused) {
-      await this.d.output.answer(threadId, statusId, { text: "⏸ Waiting for your approval of the card below.", footer: badge, waiting: true });
-      return;
-    }
-    const text = result.text.trim() !== ""
-      ? result.text.trim()
-      : `I used my budget of ${this.d.config.LLM_MAX_STEPS} steps without finishing. Try a narrower request, or run code yourself with /cloudflare run.`;
-    await this.d.output.answer(threadId, statusId, { text, footer: badge, ...(undo ? { undo } : {}) });
+    const base = { model, messages: result.responseMessages, inputTokens, outputTokens, apiCalls };
+    if (paused) return { ...base, kind: "waiting", text: "" };
+    const text = result.text.trim();
+    if (text === "") return { ...base, kind: "failed", failure: "steps", text: `I used my budget of ${this.d.config.LLM_MAX_STEPS} steps without finishing. Try a narrower request, or run code yourself with /cloudflare run.` };
+    if (result.finishReason === "content-filter" || REFUSAL.test(text)) return { ...base, kind: "failed", failure: "refusal", text };
+    if (lastRun === "error") return { ...base, kind: "failed", failure: "run error", text };
+    return { ...base, kind: "answer", text };
   }
 }
+
+/** The models of one request: `fallback` takes over when `first` fails (auto mode). */
+interface Plan {
+  first: ModelChoice;
+  fallback?: ModelChoice;
+}
+
+/** How one model's try went. */
+interface Attempt {
+  model: ModelChoice;
+  /** answer: it answered · waiting: a card waits · failed: see `failure` · provider: the provider failed (text says how). */
+  kind: "answer" | "waiting" | "failed" | "provider";
+  failure?: keyof typeof FAILURES;
+  text: string;
+  messages: ModelMessage[];
+  inputTokens: number;
+  outputTokens: number;
+  apiCalls: number;
+}
+
+/** Why an attempt counts as failed, as the person is told. */
+const FAILURES = {
+  steps: "used its step budget without finishing",
+  refusal: "declined the request",
+  "run error": "could not get its code to run",
+} as const;
+
+/** An answer that declines rather than answers. */
+const REFUSAL = /^(?:I'?m sorry|I am sorry|sorry,|I can(?:no|['’])t|I am unable|I'?m unable|I won['’]t)/i;
+
+/** `groq:llama-3.3-70b-versatile` → `llama-3.3-70b-versatile`. */
+function shortName(id: string): string {
+  return id.includes(":") ? id.slice(id.indexOf(":") + 1).split("/").pop()! : id;
+}
+
+const NO_STRONG_MODEL = "Deep Mode needs a strong model, and none is configured. Set LLM_STRONG_PROVIDER (and LLM_STRONG_MODEL, LLM_STRONG_API_KEY) like LLM_*: see the README's Models section.";
 
 const NO_MODEL = "No model is configured, so I can't turn plain requests into code yet. Set LLM_PROVIDER (and LLM_MODEL, LLM_API_KEY): see the README for Workers AI, Groq, OpenAI, Anthropic, a local server… Meanwhile /cloudflare run <js> and the other commands work without a model (/help).";
 

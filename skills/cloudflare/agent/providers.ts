@@ -9,6 +9,10 @@
  * Extra models can be registered in code (`registerModel`), e.g. a local scripted model; they
  * are offered by `/model` like the configured one.
  *
+ * Deep Mode's strong model is configured the same way with `LLM_STRONG_*` (its key defaults to
+ * LLM_API_KEY when both use one provider); a registered model marked `strong` stands in when
+ * `LLM_STRONG_PROVIDER` is unset.
+ *
  * A person's own API keys (`/key <provider>`, passed in as `keys`) add `<provider>:<default model>`
  * for them, built with their key, and replace `LLM_API_KEY` for the configured provider. Such
  * choices are marked `ownKey`; when the chat has no `/model` choice they are preferred.
@@ -54,10 +58,21 @@ const DEFAULT_MODELS: Record<string, string> = {
 };
 
 const registered = new Map<string, ModelChoice>();
+let registeredStrong: string | undefined;
 
-/** Offers an extra model (for example a local scripted one) under `id`. */
-export function registerModel(id: string, create: () => LanguageModel): void {
+/** Offers an extra model (for example a local scripted one) under `id`; `strong` makes it Deep Mode's strong model when LLM_STRONG_* is unset. */
+export function registerModel(id: string, create: () => LanguageModel, options: { strong?: boolean } = {}): void {
   registered.set(id, { id, provider: id.split(":")[0] ?? id, model: id.split(":")[1] ?? id, create });
+  if (options.strong) registeredStrong = id;
+}
+
+/** Deep Mode's strong model (`LLM_STRONG_*`), built with the requester's own key for its provider when they have one; undefined when none is set. */
+export function strongModel(config: Config, env: Env, keys?: UserModelKeys): ModelChoice | undefined {
+  const provider = config.LLM_STRONG_PROVIDER?.toLowerCase();
+  if (!provider) return registeredStrong ? registered.get(registeredStrong) : undefined;
+  const sameProvider = provider === config.LLM_PROVIDER?.toLowerCase();
+  return modelFromSettings({ provider, model: config.LLM_STRONG_MODEL, key: config.LLM_STRONG_API_KEY ?? (sameProvider ? config.LLM_API_KEY : undefined),
+    baseURL: config.LLM_STRONG_BASE_URL ?? (sameProvider ? config.LLM_BASE_URL : undefined), prefix: "LLM_STRONG" }, env, keys);
 }
 
 /**
@@ -68,6 +83,9 @@ export function availableModels(config: Config, env: Env, keys?: UserModelKeys):
   const choices: ModelChoice[] = [];
   const configured = configuredModel(config, env, keys);
   if (configured) choices.push(configured);
+  const strong = config.LLM_STRONG_PROVIDER ? strongModel(config, env, keys) : undefined;
+  // Listed to pick by hand, never preferred on its own (even when built with the person's own key): it is the expensive one.
+  if (strong && strong.id !== configured?.id) choices.push({ id: strong.id, provider: strong.provider, model: strong.model, create: strong.create });
   const ai = (env as unknown as { AI?: Ai }).AI;
   if (ai && configured?.provider !== "workers-ai") {
     const model = DEFAULT_MODELS["workers-ai"]!;
@@ -103,39 +121,45 @@ function ownKeyModels(keys: UserModelKeys | undefined): ModelChoice[] {
 function configuredModel(config: Config, env: Env, keys: UserModelKeys | undefined): ModelChoice | undefined {
   const provider = config.LLM_PROVIDER?.toLowerCase();
   if (!provider) return undefined;
+  return modelFromSettings({ provider, model: config.LLM_MODEL, key: config.LLM_API_KEY, baseURL: config.LLM_BASE_URL, prefix: "LLM" }, env, keys);
+}
+
+/** A model from one set of settings (`LLM_*` or `LLM_STRONG_*`; `prefix` names them in errors). */
+function modelFromSettings(s: { provider: string; model: string | undefined; key: string | undefined; baseURL: string | undefined; prefix: string }, env: Env, keys: UserModelKeys | undefined): ModelChoice {
+  const { provider, prefix } = s;
   const preset = COMPATIBLE[provider];
-  const model = config.LLM_MODEL ?? DEFAULT_MODELS[provider] ?? preset?.model;
-  if (!model) throw new UserFacingError(`LLM_MODEL is required for LLM_PROVIDER=${provider}.`);
+  const model = s.model ?? DEFAULT_MODELS[provider] ?? preset?.model;
+  if (!model) throw new UserFacingError(`${prefix}_MODEL is required for ${prefix}_PROVIDER=${provider}.`);
   const id = `${provider}:${model}`;
   // The person's own key for this provider takes precedence over the deployment's.
   const own = keys?.[provider];
-  const key = own ?? config.LLM_API_KEY;
+  const key = own ?? s.key;
   const mark = own ? { ownKey: true } : {};
   if (provider === "workers-ai") {
     const ai = (env as unknown as { AI?: Ai }).AI;
     return { id, provider, model, create: () => {
-      if (!ai) throw new UserFacingError("LLM_PROVIDER=workers-ai needs the Workers AI binding: add [ai] binding = \"AI\" to wrangler.toml (it is remote-only in wrangler dev).");
+      if (!ai) throw new UserFacingError(`${prefix}_PROVIDER=workers-ai needs the Workers AI binding: add [ai] binding = \"AI\" to wrangler.toml (it is remote-only in wrangler dev).`);
       return createWorkersAI({ binding: ai })(model);
     } };
   }
-  if (provider === "openai" || provider === "anthropic") return { id, provider, model, ...mark, create: () => sdkModel(provider, model, key, config.LLM_BASE_URL) };
+  if (provider === "openai" || provider === "anthropic") return { id, provider, model, ...mark, create: () => sdkModel(provider, model, key, s.baseURL, prefix) };
   if (preset) {
-    const baseURL = config.LLM_BASE_URL ?? preset.baseURL;
-    if (!baseURL) throw new UserFacingError("LLM_BASE_URL is required for LLM_PROVIDER=openai-compatible (e.g. http://127.0.0.1:11434/v1).");
-    return { id, provider, model, ...mark, create: () => sdkModel(provider, model, key, baseURL) };
+    const baseURL = s.baseURL ?? preset.baseURL;
+    if (!baseURL) throw new UserFacingError(`${prefix}_BASE_URL is required for ${prefix}_PROVIDER=openai-compatible (e.g. http://127.0.0.1:11434/v1).`);
+    return { id, provider, model, ...mark, create: () => sdkModel(provider, model, key, baseURL, prefix) };
   }
-  throw new UserFacingError(`LLM_PROVIDER=${provider} is not known. Use one of: workers-ai, openai, anthropic, ${Object.keys(COMPATIBLE).join(", ")}.`);
+  throw new UserFacingError(`${prefix}_PROVIDER=${provider} is not known. Use one of: workers-ai, openai, anthropic, ${Object.keys(COMPATIBLE).join(", ")}.`);
 }
 
 /** The AI SDK model of a keyed provider (openai, anthropic or an OpenAI-compatible service). */
-function sdkModel(provider: string, model: string, key: string | undefined, baseURL: string | undefined): LanguageModel {
+function sdkModel(provider: string, model: string, key: string | undefined, baseURL: string | undefined, prefix = "LLM"): LanguageModel {
   const base = baseURL ? { baseURL } : {};
-  if (provider === "openai") return createOpenAI({ apiKey: needKey(key, provider), ...base })(model);
-  if (provider === "anthropic") return createAnthropic({ apiKey: needKey(key, provider), ...base })(model);
+  if (provider === "openai") return createOpenAI({ apiKey: needKey(key, provider, prefix), ...base })(model);
+  if (provider === "anthropic") return createAnthropic({ apiKey: needKey(key, provider, prefix), ...base })(model);
   return createOpenAICompatible({ name: provider, baseURL: baseURL ?? "", ...(key ? { apiKey: key } : {}) })(model);
 }
 
-function needKey(key: string | undefined, provider: string): string {
-  if (!key) throw new UserFacingError(`LLM_API_KEY is required for LLM_PROVIDER=${provider}.`);
+function needKey(key: string | undefined, provider: string, prefix: string): string {
+  if (!key) throw new UserFacingError(`${prefix}_API_KEY is required for ${prefix}_PROVIDER=${provider}.`);
   return key;
 }

@@ -51,3 +51,9 @@ export function footer(model: string, inputTokens: number, outputTokens: number,
   const name = model.includes(":") ? model.slice(model.indexOf(":") + 1).split("/").pop()! : model;
   return [`⚡ Code Mode`, name, `${inputTokens}→${outputTokens} tok`, ...(cost !== undefined ? [`$${cost.toFixed(4)}`] : []), `${apiCalls} call${apiCalls === 1 ? "" : "s"}`].join(" · ");
 }
+
+/** One attempt's tokens and cost, e.g. `812→143 tok · $0.0004` (tokens only for a model without a price). */
+export function attemptCost(model: string, inputTokens: number, outputTokens: number): string {
+  const cost = costOf(model, inputTokens, outputTokens);
+  return `${inputTokens}→${outputTokens} tok${cost !== undefined ? ` · $${cost.toFixed(4)}` : ""}`;
+}
