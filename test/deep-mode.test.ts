@@ -31,7 +31,7 @@ async function chatOn(cheap: (prompt: Prompt, call: number) => Step, options: { 
   return { chatId, say, cheap: model };
 }
 
-const listBuckets: Step = { code: 'return (await cloudflare.read({ op: "r2.buckets.list" })).result.buckets.map((b) => b.name);' };
+const listBuckets: Step = { code: 'return (await cloudflare.read({ op: "r2.buckets.list" })).map((b) => b.name);' };
 const bucketsAnswer = (prompt: Prompt): Step => {
   const out = lastToolOutput(prompt);
   return out ? { text: `Buckets: ${(out.result as string[]).join(", ")}.` } : listBuckets;

@@ -13,8 +13,8 @@ export const DEEP_TASKS: EvalTask[] = [
     cheapFails: "refuses",
     script: refuses("I'm sorry, I can't help with comparing zones."),
     strongScript: read(`let best = { name: "", n: -1 };
-for (const z of rows(await cloudflare.read({ op: "zones.list" }))) {
-  const n = rows(await cloudflare.read({ op: "dns.records.list", params: { zone_id: z.id } })).filter((r) => r.proxied).length;
+for (const z of (await cloudflare.read({ op: "zones.list" }))) {
+  const n = (await cloudflare.read({ op: "dns.records.list", params: { zone_id: z.id } })).filter((r) => r.proxied).length;
   if (n > best.n) best = { name: z.name, n };
 }
 return best;`, (r) => `${String((r as { name: string }).name)} has the most proxied records: ${String((r as { n: number }).n)}.`),
@@ -25,9 +25,9 @@ return best;`, (r) => `${String((r as { name: string }).name)} has the most prox
     cheapFails: "step budget",
     script: flails(`return (await cloudflare.read({ op: "d1.database.get", params: { database_id: "DB" } })).num_tables;`),
     strongScript: read(`const s = await cloudflare.read({ op: "workers.scripts.scriptAndVersionSettings.get", params: { script_name: "shop-api" } });
-const b = (s.bindings ?? s.result?.bindings).find((b) => b.type === "d1");
+const b = s.bindings.find((b) => b.type === "d1");
 const db = await cloudflare.read({ op: "d1.database.get", params: { database_id: b.id } });
-return { name: db.name ?? db.result?.name, tables: db.num_tables ?? db.result?.num_tables };`, (r) => `shop-api uses ${String((r as { name: string }).name)}, which has ${String((r as { tables: number }).tables)} tables.`),
+return { name: db.name, tables: db.num_tables };`, (r) => `shop-api uses ${String((r as { name: string }).name)}, which has ${String((r as { tables: number }).tables)} tables.`),
     check: all(readOnly, answerHas("shop-orders", "4 tables")),
   },
 ];

@@ -4,12 +4,10 @@ import type { Reply, Script, ToolOutput, Turn } from "../model-gateway.ts";
 import type { TaskOutcome } from "../task.ts";
 
 /**
- * A helper the scripted snippets start with, as a careful model writes it: the rows of a list
- * answer, whether the API wrapped them (`{ result, result_info }`, R2's `{ buckets }`) or not.
+ * A helper the scripted snippets start with, as a careful model writes it: a zone's id from its
+ * name (lists come back as arrays of every item, as the system prompt says).
  */
-export const ROWS = `const rows = (r) => { const v = r && !Array.isArray(r) && r.result !== undefined ? r.result : r;
-  if (Array.isArray(v)) return v; for (const k of ["buckets", "items"]) if (v && Array.isArray(v[k])) return v[k]; return []; };
-const zoneId = async (name) => rows(await cloudflare.read({ op: "zones.list", query: { name } }))[0].id;
+export const ROWS = `const zoneId = async (name) => (await cloudflare.read({ op: "zones.list", query: { name } }))[0].id;
 `;
 
 /** The last tool output of this turn, if any. */

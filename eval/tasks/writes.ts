@@ -90,10 +90,10 @@ return await cloudflare.write({ op: hits[0].id, params: { zone_id: await zoneId(
   {
     id: "kv-rename-fix-body", kind: "write (fixes a body from the API error)", prompt: "Rename the KV namespace SESSIONS to USER_SESSIONS",
     // The first attempt sends { name }; the API says the title is required.
-    script: write(`const ns = rows(await cloudflare.read({ op: "kv.namespaces.list" })).find((n) => n.title === "SESSIONS");
+    script: write(`const ns = (await cloudflare.read({ op: "kv.namespaces.list" })).find((n) => n.title === "SESSIONS");
 return await cloudflare.write({ op: "kv.namespaces.update", params: { namespace_id: ns.id }, body: { name: "USER_SESSIONS" } });`,
       () => "Renamed SESSIONS to USER_SESSIONS.",
-      (error) => (/title is required/.test(error) ? `const ns = rows(await cloudflare.read({ op: "kv.namespaces.list" })).find((n) => n.title === "SESSIONS");
+      (error) => (/title is required/.test(error) ? `const ns = (await cloudflare.read({ op: "kv.namespaces.list" })).find((n) => n.title === "SESSIONS");
 return await cloudflare.write({ op: "kv.namespaces.update", params: { namespace_id: ns.id }, body: { title: "USER_SESSIONS" } });` : undefined)),
     check: all((o) => (o.state.kv.get("0f2ac74b498b48028cb68387c421e279")?.row.title === "USER_SESSIONS" ? undefined : "the namespace is not called USER_SESSIONS"),
       (o) => (o.state.kv.size === 1 ? undefined : "a namespace was created or deleted")),
@@ -105,7 +105,7 @@ await cloudflare.write({ op: "workers.scripts.update", params: { script_name: "h
   metadata: { main_module: "index.js", compatibility_date: "2025-11-01", bindings: [{ type: "r2_bucket", name: "FILES", bucket_name: bucket.name }] },
   files: { "index.js": "export default { async fetch() { return new Response('Hello from the edge'); } };" } } });
 const sub = await cloudflare.read({ op: "workers.subdomains.get" });
-return { url: "https://hello-edge." + (sub.subdomain ?? sub.result?.subdomain) + ".workers.dev" };`, (note) => `Deployed hello-edge at ${String((noteResult(note) as R | undefined)?.url ?? "?")}, with hello-edge-files bound as FILES.`),
+return { url: "https://hello-edge." + sub.subdomain + ".workers.dev" };`, (note) => `Deployed hello-edge at ${String((noteResult(note) as R | undefined)?.url ?? "?")}, with hello-edge-files bound as FILES.`),
     check: all((o) => {
       const worker = o.state.workers.get(`${DEMO_ACCOUNT_ID}/hello-edge`);
       if (!worker) return "no Worker hello-edge";
