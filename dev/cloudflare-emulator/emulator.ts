@@ -20,6 +20,7 @@ import { accountRoutes } from "./routes/account-routes.ts";
 import { storageRoutes } from "./routes/storage-routes.ts";
 import { tunnelRoutes } from "./routes/tunnel-routes.ts";
 import { buildsRoutes } from "./routes/builds-routes.ts";
+import { graphqlRoutes } from "./routes/graphql-routes.ts";
 import { workerRoutes } from "./routes/worker-routes.ts";
 import { zoneRoutes } from "./routes/zone-routes.ts";
 import { zoneSettingsRoutes } from "./routes/zone-settings-routes.ts";
@@ -76,7 +77,7 @@ export interface RecordedRequest {
   at: number;
 }
 
-const ROUTES: readonly Route[] = [...accountRoutes, ...zoneRoutes, ...storageRoutes, ...workerRoutes, ...tunnelRoutes, ...buildsRoutes, ...zoneSettingsRoutes];
+const ROUTES: readonly Route[] = [...accountRoutes, ...zoneRoutes, ...storageRoutes, ...workerRoutes, ...tunnelRoutes, ...buildsRoutes, ...zoneSettingsRoutes, ...graphqlRoutes];
 
 /** The Cloudflare API emulator (a test double; see the module comment). */
 export class CloudflareEmulator {

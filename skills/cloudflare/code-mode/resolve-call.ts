@@ -122,6 +122,8 @@ export function multipartShapeError(body: unknown): string | undefined {
  * operation is not in the catalog. The path is sent as given, and must be plain segments.
  */
 function uncataloged(method: OperationDetail["method"], path: string, args: { query?: Record<string, unknown>; body?: unknown }): ResolvedCall {
+  // The GraphQL API is reached only through cloudflare.graphql, whose gate refuses anything but queries.
+  if (path === "/graphql") throw new CallArgumentError(`${method} /graphql: use cloudflare.graphql({ query, variables }) for the GraphQL Analytics API (queries only)`);
   if (!/^\/[^/]/.test(path) || path.endsWith("/")) throw new CallArgumentError(`${method} ${path}: give the full path, such as "GET /accounts/<id>/builds/workers/<script>/builds"`);
   for (const segment of path.slice(1).split("/")) {
     const refused = unsafeSegment("path", segment);
