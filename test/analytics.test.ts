@@ -175,6 +175,9 @@ return { first: hits[0].id, plain: plain.map((h) => h.id).includes("graphql"), u
     expect(text).toContain('"first": "graphql"');
     expect(text).toContain('"plain": false');
     expect(text).toContain("cloudflare.graphql({ query, variables? }) -> the query's data; mutations are refused");
+    // Taking the hit's id for a REST operation gets a pointer, not a guess.
+    const misread = await run('return await cloudflare.read({ op: "graphql" })');
+    expect(misread.text).toContain("graphql is the GraphQL Analytics API, not a REST operation: run queries with cloudflare.graphql({ query, variables })");
   });
 });
 

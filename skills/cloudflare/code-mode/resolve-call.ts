@@ -60,6 +60,7 @@ export async function resolveCall(catalog: CatalogLookup, raw: unknown, defaults
     // "GET /accounts/{account_id}/…" names the template: its placeholders are filled from params and defaults, not sent as "{account_id}".
     fromPath = Object.fromEntries(Object.entries(found.params).filter(([, value]) => !/^\{[^}]*\}$/.test(value)));
   } else {
+    if (args.op.trim() === "graphql") throw new CallArgumentError("graphql is the GraphQL Analytics API, not a REST operation: run queries with cloudflare.graphql({ query, variables }); find datasets with cloudflare.graphqlSchema({ search: \"words\" })");
     operation = await catalog.get(args.op.trim());
     if (!operation) {
       const guesses = (await catalog.search(args.op.replace(/[._]/g, " "), 3)).map((r) => r.id);
