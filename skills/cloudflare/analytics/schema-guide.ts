@@ -6,16 +6,10 @@
  * they are searched by name and description, and one dataset is described in a few lines.
  */
 import type { GraphqlSchemaCache, IntrospectedType, TypeRef } from "./schema-cache.ts";
-import { describeDataset, describeType, namedType } from "./schema-text.ts";
+import { describeDataset, describeType, namedType, type Dataset } from "./schema-text.ts";
 import { GraphqlError } from "./query-document.ts";
 
-/** A dataset: a field of the zone or account type that lists rows. */
-export interface Dataset {
-  scope: "zone" | "account";
-  name: string;
-  description: string;
-  field: NonNullable<IntrospectedType["fields"]>[number];
-}
+export type { Dataset };
 
 /** Runs one introspection query (host-side, audited) and returns its `data`. */
 export type Introspect = (query: string, variables: Record<string, string>) => Promise<unknown>;

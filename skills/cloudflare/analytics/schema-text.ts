@@ -3,8 +3,15 @@
  * (operator variants folded: `date (eq geq gt leq lt): Date`), its order, its fields (nested
  * groups such as `sum { requests bytes: uint64 }`) and an example query that runs as written.
  */
-import type { Dataset } from "./schema-guide.ts";
-import type { InputValue, IntrospectedType, TypeRef } from "./schema-cache.ts";
+import type { Field, InputValue, IntrospectedType, TypeRef } from "./schema-cache.ts";
+
+/** A dataset: a field of the zone or account type that lists rows. */
+export interface Dataset {
+  scope: "zone" | "account";
+  name: string;
+  description: string;
+  field: Field;
+}
 
 /** Loads types by name (through the cache). */
 type Types = (names: readonly string[]) => Promise<Map<string, IntrospectedType | null>>;
