@@ -125,14 +125,16 @@ describe("finding datasets in the GraphQL schema", () => {
   it("searches and describes datasets from the API's own introspection, and the example it gives runs as written", async () => {
     const { text, chatId } = await run(`const traffic = await cloudflare.graphqlSchema({ search: "zone traffic by day" });
 const errors = await cloudflare.graphqlSchema({ search: "which worker errors most" });
+const countries = await cloudflare.graphqlSchema({ search: "top countries visiting my site" });
 const about = await cloudflare.graphqlSchema({ dataset: "httpRequests1dGroups" });
 const example = /^example: (.*)$/m.exec(about)[1];
 const zoneTag = (await cloudflare.read({ op: "zones.list", query: { name: "demo-shop.dev" } }))[0].id;
 const data = await cloudflare.graphql({ query: example, variables: { zoneTag } });
-return { traffic: traffic[0], errors: errors[0].dataset, about, rows: data.viewer.zones[0].httpRequests1dGroups.length };`);
+return { traffic: traffic[0], errors: errors[0].dataset, countries: countries[0].dataset, about, rows: data.viewer.zones[0].httpRequests1dGroups.length };`);
     expect(text).toMatch(/^✅ Done/);
     expect(text).toMatch(/"traffic": \{\s*"dataset": "httpRequests1dGroups",\s*"scope": "zone",\s*"description": "HTTP requests to the zone, rolled up by day: requests, bytes, page views, threats, unique visitors\."/);
     expect(text).toContain('"errors": "workersInvocationsAdaptive"');
+    expect(text).toContain('"countries": "httpRequestsAdaptiveGroups"');
     expect(text).toContain("filter: { date (eq geq gt leq lt neq in): Date, AND, OR: [filter] }");
     expect(text).toContain("sum { requests bytes cachedRequests cachedBytes threats pageViews: uint64 }");
     expect(text).toContain("orderBy: [date, sum_requests, sum_bytes, sum_threats, sum_pageViews, uniq_uniques] each _ASC or _DESC");

@@ -41,7 +41,34 @@ type zone {
   zoneTag: string!
   """HTTP requests to the zone, rolled up by day: requests, bytes, page views, threats, unique visitors."""
   httpRequests1dGroups(limit: uint64!, filter: ZoneHttpRequests1dGroupsFilter_InputObject, orderBy: [ZoneHttpRequests1dGroupsOrderBy!]): [ZoneHttpRequests1dGroups!]!
+  """HTTP requests with adaptive sampling, grouped by the dimensions asked for (country, host, status, date): count, bytes, visits."""
+  httpRequestsAdaptiveGroups(limit: uint64!, filter: ZoneHttpRequestsAdaptiveGroupsFilter_InputObject, orderBy: [ZoneHttpRequestsAdaptiveGroupsOrderBy!]): [ZoneHttpRequestsAdaptiveGroups!]!
 }
+
+input ZoneHttpRequestsAdaptiveGroupsFilter_InputObject {
+  date: Date date_geq: Date date_gt: Date date_leq: Date date_lt: Date
+  datetime_geq: Time datetime_leq: Time
+  clientCountryName: string clientCountryName_in: [string!] clientCountryName_neq: string
+  edgeResponseStatus: uint64 edgeResponseStatus_geq: uint64 edgeResponseStatus_lt: uint64
+  AND: [ZoneHttpRequestsAdaptiveGroupsFilter_InputObject!] OR: [ZoneHttpRequestsAdaptiveGroupsFilter_InputObject!]
+}
+
+enum ZoneHttpRequestsAdaptiveGroupsOrderBy { count_ASC count_DESC date_ASC date_DESC clientCountryName_ASC clientCountryName_DESC sum_edgeResponseBytes_ASC sum_edgeResponseBytes_DESC sum_visits_ASC sum_visits_DESC }
+
+type ZoneHttpRequestsAdaptiveGroups {
+  """Requests (sampled and scaled)."""
+  count: uint64!
+  dimensions: ZoneHttpRequestsAdaptiveGroupsDimensions
+  sum: ZoneHttpRequestsAdaptiveGroupsSum
+}
+type ZoneHttpRequestsAdaptiveGroupsDimensions {
+  date: Date!
+  """ISO 3166 alpha-2 code of the visitor's country."""
+  clientCountryName: string!
+  clientRequestHTTPHost: string!
+  edgeResponseStatus: uint64!
+}
+type ZoneHttpRequestsAdaptiveGroupsSum { edgeResponseBytes: uint64! visits: uint64! }
 
 input ZoneHttpRequests1dGroupsFilter_InputObject {
   date: Date date_geq: Date date_gt: Date date_leq: Date date_lt: Date date_neq: Date date_in: [Date!]
@@ -106,7 +133,7 @@ type AccountWorkersInvocationsAdaptiveQuantiles { cpuTimeP50: float64! cpuTimeP9
 /** How many days back the demo account has data (from today, UTC). */
 const RETENTION_DAYS = 366;
 
-type Row = { dimensions: Record<string, string>; sum: Record<string, number>; uniq?: Record<string, number>; quantiles?: Record<string, number> };
+type Row = { count?: number; dimensions: Record<string, string | number>; sum: Record<string, number>; uniq?: Record<string, number>; quantiles?: Record<string, number> };
 type Filter = Record<string, unknown>;
 
 /** Answers one GraphQL request body as Cloudflare does: `{ data, errors }`, always HTTP 200 once authenticated. */
@@ -132,7 +159,12 @@ function viewer(state: EmulatorState) {
   return {
     zones: ({ filter }: { filter: Filter }) => tagsOf(filter, "zoneTag").map((tag) => {
       if (!state.zones.has(tag)) throw new Error(`zone '${tag}' does not exist or the token cannot read its analytics`);
-      return { zoneTag: tag, httpRequests1dGroups: (args: DatasetArgs) => select(zoneDays(tag, args.filter), args) };
+      return {
+        zoneTag: tag,
+        httpRequests1dGroups: (args: DatasetArgs) => select(zoneDays(tag, args.filter), args),
+        httpRequestsAdaptiveGroups: (args: DatasetArgs, _ctx: unknown, info: GraphQLResolveInfo) =>
+          select(groupBy(zoneRequests(tag, String(state.zones.get(tag)?.name ?? ""), args.filter), requestedDimensions(info)), args),
+      };
     }),
     accounts: ({ filter }: { filter: Filter }) => tagsOf(filter, "accountTag").map((tag) => {
       if (!state.accounts.has(tag)) throw new Error("not authorized for that account");
@@ -180,11 +212,13 @@ function matches(filter: Filter | null | undefined, row: Record<string, string>)
     const [, field = key, op = "eq"] = /^(.*?)(?:_(geq|gt|leq|lt|neq|in|notin))?$/.exec(key) ?? [];
     const have = row[field];
     if (have === undefined) continue; // a filter on something this slice does not model narrows nothing
-    const value = field === "datetime" ? new Date(String(want)).toISOString() : want;
+    const value = field === "datetime" ? new Date(String(want)).toISOString() : Array.isArray(want) ? want.map(String) : String(want);
     const left = field === "datetime" ? new Date(have).toISOString() : have;
+    // Numbers (a status) compare as numbers, everything else (dates, names) as strings.
+    const order = (a: string, b: string) => (/^\d+$/.test(a) && /^\d+$/.test(b) ? Number(a) - Number(b) : a < b ? -1 : a > b ? 1 : 0);
     const ok = op === "eq" ? left === value : op === "neq" ? left !== value : op === "in" ? (value as string[]).includes(left)
-      : op === "notin" ? !(value as string[]).includes(left) : op === "geq" ? left >= String(value) : op === "gt" ? left > String(value)
-      : op === "leq" ? left <= String(value) : left < String(value);
+      : op === "notin" ? !(value as string[]).includes(left) : op === "geq" ? order(left, String(value)) >= 0 : op === "gt" ? order(left, String(value)) > 0
+      : op === "leq" ? order(left, String(value)) <= 0 : order(left, String(value)) < 0;
     if (!ok) return false;
   }
   return true;
@@ -204,6 +238,31 @@ function zoneDays(zoneTag: string, filter: Filter | null | undefined): Row[] {
       uniq: { uniques: Math.floor(requests * 0.18) + (h("u") % 50) },
     };
   });
+}
+
+/** Each day's requests of a zone split by country and status (the same totals as httpRequests1dGroups). */
+function zoneRequests(zoneTag: string, host: string, filter: Filter | null | undefined): Row[] {
+  return zoneDays(zoneTag, undefined).flatMap((day) => {
+    const date = String(day.dimensions.date);
+    const weights = COUNTRIES.map((country, i) => (COUNTRIES.length - i) * 4 + (hash(`${zoneTag}|${date}|${country}`) % 7));
+    const whole = weights.reduce((a, b) => a + b, 0);
+    let left = day.sum.requests!;
+    return COUNTRIES.flatMap((country, i) => {
+      const requests = i === COUNTRIES.length - 1 ? left : Math.floor((day.sum.requests! * weights[i]!) / whole);
+      left -= requests;
+      const errors = Math.floor(requests * 0.02);
+      return [[200, requests - errors], [404, errors]].map(([status, count]) => ({
+        count: count!, dimensions: { date, clientCountryName: country, clientRequestHTTPHost: host, edgeResponseStatus: status! },
+        sum: { edgeResponseBytes: count! * 30_000, visits: Math.floor(count! * 0.3) },
+      }));
+    });
+  }).filter((row) => matches(filter, { ...stringsOf(row.dimensions), datetime: `${row.dimensions.date}T12:00:00Z` }));
+}
+
+const COUNTRIES = ["US", "DE", "NL", "GB", "FR", "IN", "BR", "JP"];
+
+function stringsOf(record: Record<string, string | number>): Record<string, string> {
+  return Object.fromEntries(Object.entries(record).map(([k, v]) => [k, String(v)]));
 }
 
 function workerRows(scripts: string[], filter: Filter | null | undefined): Row[] {
@@ -229,9 +288,10 @@ function groupBy(rows: Row[], dimensions: string[]): Row[] {
     const key = JSON.stringify(kept);
     const group = groups.get(key);
     if (!group) {
-      groups.set(key, { dimensions: kept, sum: { ...row.sum }, ...(row.quantiles ? { quantiles: { ...row.quantiles } } : {}) });
+      groups.set(key, { ...(row.count !== undefined ? { count: row.count } : {}), dimensions: kept, sum: { ...row.sum }, ...(row.quantiles ? { quantiles: { ...row.quantiles } } : {}) });
       continue;
     }
+    if (row.count !== undefined) group.count = (group.count ?? 0) + row.count;
     for (const [k, v] of Object.entries(row.sum)) group.sum[k] = (group.sum[k] ?? 0) + v;
     for (const [k, v] of Object.entries(row.quantiles ?? {})) group.quantiles![k] = Math.max(group.quantiles![k] ?? 0, v);
   }
@@ -259,7 +319,7 @@ function select(rows: Row[], args: DatasetArgs): Row[] {
   for (const order of [...(args.orderBy ?? [])].reverse()) {
     const [, path = "", direction] = /^(.*)_(ASC|DESC)$/.exec(order) ?? [];
     const [group, field] = path.includes("_") ? path.split("_") as [keyof Row, string] : ["dimensions" as const, path];
-    const value = (row: Row) => (row[group] as Record<string, string | number> | undefined)?.[field] ?? "";
+    const value = (row: Row) => (path === "count" ? row.count : (row[group] as Record<string, string | number> | undefined)?.[field]) ?? "";
     sorted.sort((a, b) => (value(a) < value(b) ? -1 : value(a) > value(b) ? 1 : 0) * (direction === "DESC" ? -1 : 1));
   }
   return sorted.slice(0, args.limit);

@@ -53,6 +53,16 @@ describe("Cloudflare API emulator: GraphQL Analytics", () => {
     expect(sorted.map((d) => d.sum.requests)).toEqual(days.map((d) => d.sum.requests).sort((a, b) => b - a));
   });
 
+  it("splits the same traffic by country in httpRequestsAdaptiveGroups, top countries first", async () => {
+    type ByCountry = { viewer: { zones: Array<{ httpRequestsAdaptiveGroups: Array<{ count: number; dimensions: { clientCountryName: string } }> }> } };
+    const query = (order: string) => `{ viewer { zones(filter: { zoneTag: "${DEMO_ZONES.demoShopDev}" }) { httpRequestsAdaptiveGroups(limit: 100, filter: { date_geq: "${day(6)}", date_leq: "${day(0)}" }, orderBy: [${order}]) { count dimensions { clientCountryName } } } } }`;
+    const countries = (await graphql<ByCountry>(query("count_DESC"))).body.data!.viewer.zones[0]!.httpRequestsAdaptiveGroups;
+    const days = daysOf((await graphql<Traffic>(traffic(DEMO_ZONES.demoShopDev, day(6), day(0)))).body);
+    expect(countries.reduce((n, c) => n + c.count, 0)).toBe(days.reduce((n, d) => n + d.sum.requests, 0));
+    expect(countries.map((c) => c.count)).toEqual(countries.map((c) => c.count).sort((a, b) => b - a));
+    expect(new Set(countries.map((c) => c.dimensions.clientCountryName)).size).toBe(countries.length);
+  });
+
   it("groups Worker invocations by the dimensions asked for", async () => {
     const query = (dimensions: string) => `query ($a: string!) { viewer { accounts(filter: { accountTag: $a }) { workersInvocationsAdaptive(limit: 100, filter: { date_geq: "${day(2)}", date_leq: "${day(0)}" }) { dimensions { ${dimensions} } sum { requests errors subrequests } } } } }`;
     const byDay = invocationsOf((await graphql<Invocations>(query("scriptName date"), { a: DEMO_ACCOUNT_ID })).body);

@@ -159,5 +159,6 @@ function words(text: string): string[] {
 
 function stemmed(word: string): string {
   if (word === "workers") return word;
+  if (word.length > 4 && word.endsWith("ies")) return `${word.slice(0, -3)}y`;
   return word.length > 3 && word.endsWith("s") && !word.endsWith("ss") ? word.slice(0, -1) : word;
 }
