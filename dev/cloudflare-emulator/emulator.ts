@@ -3,7 +3,8 @@
  * It is not Cloudflare and never talks to Cloudflare: it keeps a small, believable demo account
  * in memory (see seed.ts) and answers the way the real API does — the `{ success, errors,
  * messages, result, result_info }` envelope, real status codes, Cloudflare's error codes where
- * they are known, page- and cursor-based pagination, bearer-token auth.
+ * they are known, page- and cursor-based pagination, bearer-token auth. The GraphQL Analytics API
+ * (`POST /graphql`, analytics.ts) answers in GraphQL's own `{ data, errors }` shape instead.
  *
  * Control endpoints under `/__emulator/` (not part of Cloudflare) let a test read every request
  * the emulator received (headers included, so a test can check where the token travelled),
