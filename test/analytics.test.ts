@@ -152,8 +152,10 @@ return { traffic: traffic[0], errors: errors[0].dataset, countries: countries[0]
   it("says what it does not know, with suggestions", async () => {
     const { text } = await run('return await cloudflare.graphqlSchema({ dataset: "httpRequestsDaily" })');
     expect(text).toContain('no GraphQL dataset "httpRequestsDaily"; did you mean zone.httpRequests1dGroups');
-    const usage = await run("return await cloudflare.graphqlSchema({})");
-    expect(usage.text).toContain("cloudflare.graphqlSchema needs one of { search: \"words\" }");
+    for (const args of ["{}", '{ type: "../etc" }', '{ search: "traffic", dataset: "x" }']) {
+      const usage = await run(`return await cloudflare.graphqlSchema(${args})`);
+      expect(usage.text, args).toContain("cloudflare.graphqlSchema needs one of { search: \"words\" }");
+    }
   });
 
   it("keeps introspected types per account for a day, then asks again", async () => {

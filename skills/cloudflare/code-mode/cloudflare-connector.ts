@@ -216,12 +216,14 @@ const graphqlArgs = z.strictObject({
   variables: z.record(z.string(), z.unknown()).optional(),
   operationName: z.string().min(1).optional(),
 });
+/** A GraphQL name (`httpRequests1dGroups`, `ZoneHttpRequests1dGroupsFilter_InputObject`): nothing else is looked up. */
+const graphqlName = z.string().trim().regex(/^[_A-Za-z][_0-9A-Za-z]{0,127}$/);
 const schemaArgs = z.strictObject({
-  search: z.string().trim().min(1).optional(),
+  search: z.string().trim().min(1).max(200).optional(),
   limit: z.number().int().min(1).max(20).optional(),
-  dataset: z.string().trim().min(1).optional(),
+  dataset: graphqlName.optional(),
   scope: z.enum(["zone", "account"]).optional(),
-  type: z.string().trim().min(1).optional(),
+  type: graphqlName.optional(),
 }).refine((a) => [a.search, a.dataset, a.type].filter((v) => v !== undefined).length === 1);
 
 /** What the sandbox's `describe()` shows for each method: derived from the same zod schemas that check the calls. */
