@@ -109,6 +109,15 @@ return rows.find((r) => r.dimensions.scriptName === "shop-api").sum;`);
     expect(await graphqlRequestsWith(marker)).toEqual([]);
   });
 
+  it("retries a query that met a rate limit or a server error, as reads are retried", async () => {
+    const marker = `retry${Math.random().toString(36).slice(2, 8)}`;
+    await emulator.fault({ path: "/graphql", method: "POST", status: 503, times: 1 });
+    const { text } = await run(`return await cloudflare.graphql({ query: "query ${marker} { viewer { zones(filter: { zoneTag: \\"${DEMO_ZONES.exampleCom}\\" }) { zoneTag } } }" })`);
+    expect(text).toMatch(/^✅ Done/);
+    expect(text).toContain(DEMO_ZONES.exampleCom);
+    expect((await graphqlRequestsWith(marker)).map((r) => [r.status, r.faulted])).toEqual([[503, true], [200, false]]);
+  });
+
   it("turns GraphQL errors (HTTP 200 with errors) into clear snippet errors, audited as failed", async () => {
     const unknownField = await run(`return await cloudflare.graphql({ query: "{ viewer { zones(filter: { zoneTag: \\"${DEMO_ZONES.exampleCom}\\" }) { httpRequests1dGroups(limit: 1) { visitorsPerMinute } } } }" })`);
     expect(unknownField.text).toContain('GraphQL query failed: Cannot query field "visitorsPerMinute" on type "ZoneHttpRequests1dGroups"');

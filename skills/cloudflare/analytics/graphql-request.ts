@@ -32,7 +32,8 @@ export interface GraphqlCall {
 /** Sends `call` and returns its `data`, or throws `GraphqlError` (GraphQL errors) / `CloudflareApiError` (HTTP). */
 export async function sendGraphql(client: CloudflareClient, call: GraphqlCall): Promise<{ data: unknown; status: number }> {
   const response = await client.request({
-    method: "POST", path: GRAPHQL_PATH, operation: call.operation ?? "graphql",
+    // Only checked queries (or our own introspection) come here: safe to retry on 429/5xx like a GET.
+    method: "POST", path: GRAPHQL_PATH, operation: call.operation ?? "graphql", readOnly: true,
     body: { query: call.query, ...(call.variables ? { variables: call.variables } : {}), ...(call.operationName ? { operationName: call.operationName } : {}) },
   });
   const answer = response.kind === "json" ? answerSchema.safeParse(response.result) : undefined;
