@@ -15,6 +15,7 @@
  */
 import { createMcpHandler, McpServer, type AuthInfo, type McpHttpHandler } from "@modelcontextprotocol/server";
 import { z } from "zod";
+import { ANALYTICS_HIT, isAnalyticsQuestion } from "../skills/cloudflare/analytics/index.ts";
 import { searchOperations } from "../skills/cloudflare/catalog/index.ts";
 import { MAX_WAIT_MS } from "./limits.ts";
 import type { ExecutionView, McpCaller } from "./mcp-runs.ts";
@@ -61,7 +62,11 @@ function buildServer(backend: McpBackend): McpServer {
     description: TOOL_TEXT.search,
     inputSchema: z.object({ query: z.string().min(1).max(500), limit: z.number().int().min(1).max(20).optional() }),
     annotations: { readOnlyHint: true, openWorldHint: false },
-  }, async ({ query, limit }) => json((await searchOperations(query, { limit: limit ?? 8 })).map(({ id, method, path, summary }) => ({ id, method, path, summary }))));
+  }, async ({ query, limit }) => {
+    const hits = (await searchOperations(query, { limit: limit ?? 8 })).map(({ id, method, path, summary }) => ({ id, method, path, summary }));
+    // Analytics live in the GraphQL API, which no catalog has: its pointer comes first for such questions.
+    return json(isAnalyticsQuestion(query) ? [ANALYTICS_HIT, ...hits].slice(0, limit ?? 8) : hits);
+  });
 
   server.registerTool("execute", {
     description: TOOL_TEXT.execute,

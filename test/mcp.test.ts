@@ -71,6 +71,7 @@ describe("MCP server: the official SDK clients", () => {
     expect(tools.find((t) => t.name === "execution")?.annotations?.readOnlyHint).toBe(true);
     expect(tools.find((t) => t.name === "execute")?.annotations?.readOnlyHint).toBe(false);
     expect(textOf(await client.callTool({ name: "search", arguments: { query: "list r2 buckets" } }))).toContain("r2.buckets.list");
+    expect(JSON.parse(textOf(await client.callTool({ name: "search", arguments: { query: "site traffic this week" } })))[0]).toMatchObject({ id: "graphql", path: "/graphql" });
     const read = JSON.parse(textOf(await client.callTool({ name: "execute", arguments: { code: 'return (await cloudflare.read({ op: "r2.buckets.list" })).map((b) => b.name);' } })));
     expect(read).toMatchObject({ status: "completed" });
     expect(read.result).toContain("shop-assets");

@@ -89,6 +89,8 @@ const FILL: Record<string, Record<string, unknown>> = {
   read: { op: "zones.list", params: {}, query: {}, limit: 5 },
   write: { op: "d1.database.create", params: {}, query: {}, body: { name: "example-signature" } },
   reveal: { op: "zeroTrust.tunnels.cloudflared.token.get", params: { tunnel_id: DEMO_TUNNEL.id } },
+  graphql: { query: "{ viewer { __typename } }", variables: {} },
+  graphqlSchema: { search: "zone traffic" },
 };
 
 describe("every example the product shows works", () => {

@@ -3,7 +3,8 @@
  * It is not Cloudflare and never talks to Cloudflare: it keeps a small, believable demo account
  * in memory (see seed.ts) and answers the way the real API does — the `{ success, errors,
  * messages, result, result_info }` envelope, real status codes, Cloudflare's error codes where
- * they are known, page- and cursor-based pagination, bearer-token auth.
+ * they are known, page- and cursor-based pagination, bearer-token auth. The GraphQL Analytics API
+ * (`POST /graphql`, analytics.ts) answers in GraphQL's own `{ data, errors }` shape instead.
  *
  * Control endpoints under `/__emulator/` (not part of Cloudflare) let a test read every request
  * the emulator received (headers included, so a test can check where the token travelled),
@@ -20,6 +21,7 @@ import { accountRoutes } from "./routes/account-routes.ts";
 import { storageRoutes } from "./routes/storage-routes.ts";
 import { tunnelRoutes } from "./routes/tunnel-routes.ts";
 import { buildsRoutes } from "./routes/builds-routes.ts";
+import { graphqlRoutes } from "./routes/graphql-routes.ts";
 import { workerRoutes } from "./routes/worker-routes.ts";
 import { zoneRoutes } from "./routes/zone-routes.ts";
 import { zoneSettingsRoutes } from "./routes/zone-settings-routes.ts";
@@ -76,7 +78,7 @@ export interface RecordedRequest {
   at: number;
 }
 
-const ROUTES: readonly Route[] = [...accountRoutes, ...zoneRoutes, ...storageRoutes, ...workerRoutes, ...tunnelRoutes, ...buildsRoutes, ...zoneSettingsRoutes];
+const ROUTES: readonly Route[] = [...accountRoutes, ...zoneRoutes, ...storageRoutes, ...workerRoutes, ...tunnelRoutes, ...buildsRoutes, ...zoneSettingsRoutes, ...graphqlRoutes];
 
 /** The Cloudflare API emulator (a test double; see the module comment). */
 export class CloudflareEmulator {

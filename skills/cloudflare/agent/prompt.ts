@@ -12,6 +12,7 @@ To do anything, call the codemode tool with JavaScript: the body of an async fun
   await cloudflare.describe({ op })                  // -> parameters and body as TypeScript
   await cloudflare.read({ op, params, query })       // reads; runs at once
   await cloudflare.write({ op, params, query, body }) // changes; waits for the user's approval tap
+  await cloudflare.graphql({ query, variables })     // analytics; datasets: cloudflare.graphqlSchema({ search })
 op is an operation id from search (e.g. "r2.buckets.list") or "METHOD /path". params fills path
 parameters; account_id is filled in when the token reaches one account. Results are the API's
 "result" field; lists are arrays of all items (read's limit: N, default 1,000).

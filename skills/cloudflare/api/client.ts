@@ -5,7 +5,8 @@
  * - The token is added here, as `Authorization: Bearer`, and only here: callers cannot set or
  *   override auth headers, and a path can never leave the API base (so the token cannot be sent
  *   anywhere else). Every string that leaves the client (results, errors) is redacted.
- * - Every attempt has a timeout. Only reads (GET/HEAD) are retried, on 429/5xx/connection
+ * - Every attempt has a timeout. Only reads (GET/HEAD, and POSTs the caller marks `readOnly`, such as
+ *   GraphQL queries) are retried, on 429/5xx/connection
  *   failures, with exponential backoff that honours Retry-After, within bounded attempts and a
  *   bounded total wait. Writes are sent exactly once: a write that failed may still have happened.
  */
@@ -44,6 +45,8 @@ export interface CloudflareRequest {
   permissions?: readonly string[];
   /** Overrides the client's per-attempt timeout. */
   timeoutMs?: number;
+  /** A read sent as POST (a GraphQL query): retried like GET. Never set it for anything that changes something. */
+  readOnly?: boolean;
   signal?: AbortSignal;
 }
 
@@ -101,7 +104,7 @@ export function createCloudflareClient(options: CloudflareClientOptions): Cloudf
         if (timeout.aborted) throw fail("timeout", `no answer within ${timeoutMs} ms`);
         if (call.signal?.aborted) throw fail("aborted");
         const delay = retryDelayMs(policy, attempt, undefined);
-        if (!canRetry(method, attempt, waited, delay, policy)) throw fail("network", error instanceof Error ? error.message : String(error));
+        if (!canRetry(method, call.readOnly, attempt, waited, delay, policy)) throw fail("network", error instanceof Error ? error.message : String(error));
         waited += delay;
         await sleep(delay);
         continue;
@@ -115,7 +118,7 @@ export function createCloudflareClient(options: CloudflareClientOptions): Cloudf
         if (!(error instanceof CloudflareApiError)) throw fail("network", error instanceof Error ? error.message : String(error));
         if (!isRetryableStatus(error.status)) throw error.withPermissions(call.permissions ?? []);
         const delay = retryDelayMs(policy, attempt, error.retryAfterSeconds);
-        if (!canRetry(method, attempt, waited, delay, policy)) throw error;
+        if (!canRetry(method, call.readOnly, attempt, waited, delay, policy)) throw error;
         waited += delay;
         await sleep(delay);
       }
@@ -139,8 +142,8 @@ export function createCloudflareClient(options: CloudflareClientOptions): Cloudf
   return { baseUrl: base.toString().replace(/\/+$/, ""), request, result };
 }
 
-function canRetry(method: string, attempt: number, waited: number, delay: number, policy: RetryPolicy): boolean {
-  return isRetryableMethod(method) && attempt < policy.maxAttempts && waited + delay <= policy.maxTotalWaitMs;
+function canRetry(method: string, readOnly: boolean | undefined, attempt: number, waited: number, delay: number, policy: RetryPolicy): boolean {
+  return (isRetryableMethod(method) || readOnly === true) && attempt < policy.maxAttempts && waited + delay <= policy.maxTotalWaitMs;
 }
 
 /** Joins base and path, and refuses any path that would leave the API base. */

@@ -44,13 +44,20 @@ async function readJson(response: Response, operation: string, token: string): P
   if (!envelope.success) {
     // Some endpoints answer with bare JSON (no envelope); that is their result.
     if (response.ok) return { kind: "json", status, result: body, resultInfo: undefined, messages: [] };
-    throw new CloudflareApiError({ reason: "api", operation, status, retryAfterSeconds: retryAfter(response) });
+    throw new CloudflareApiError({ reason: "api", operation, status, errors: bareErrors(body), retryAfterSeconds: retryAfter(response) });
   }
   const { success, errors, messages, result, result_info } = envelope.data;
   if (!response.ok || !success) {
     throw new CloudflareApiError({ reason: "api", operation, status, errors: flattenErrors(errors), retryAfterSeconds: retryAfter(response) });
   }
   return { kind: "json", status, result, resultInfo: result_info ?? undefined, messages };
+}
+
+/** The `errors[].message` of an answer without the envelope (GraphQL's `{ data, errors }`), already redacted. */
+function bareErrors(body: unknown): { message: string }[] {
+  const errors = body !== null && typeof body === "object" ? (body as { errors?: unknown }).errors : undefined;
+  if (!Array.isArray(errors)) return [];
+  return errors.slice(0, 5).flatMap((e) => (e !== null && typeof e === "object" && typeof (e as { message?: unknown }).message === "string" ? [{ message: (e as { message: string }).message }] : []));
 }
 
 /** Decodes the body as UTF-8 ourselves: workerd warns when `.text()` reads a multipart body. */

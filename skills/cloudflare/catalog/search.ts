@@ -5,7 +5,10 @@
  * 1. phrases are rewritten ("who am i" -> "show user"), then words are split and stemmed;
  * 2. filler words are dropped; intent words (list/add/remove/…) set the intent and are not
  *    searched as text; every other word is a *concept*, searched as itself or a synonym;
- * 3. no intent word but a plural noun ("r2 buckets") means list.
+ * 3. no intent word but a plural noun ("r2 buckets") means list; "all"/"every" turn a get into a
+ *    list ("get all d1 databases");
+ * 4. a query that names a zone setting ("always_use_https", "minimum TLS version") is about the
+ *    zone-settings operations: they come first, the read for a question, the edit otherwise.
  *
  * How an operation scores: for each concept, the best (field weight × synonym weight × idf) of
  * its terms in that operation; summed; scaled by the share of concepts matched; divided by how
@@ -16,7 +19,7 @@
 import { demotion, getSearchIndex, operationResourceTerms, operationVerb, type IndexedOperation, type SearchIndex } from "./search-index.ts";
 import { isPlural, stem, words } from "./text.ts";
 import type { HttpMethod } from "./types.ts";
-import { INTENT_WORDS, PHRASES, PREPOSITIONS, STOPWORDS, SYNONYMS, type Intent } from "./vocabulary.ts";
+import { INTENT_WORDS, PHRASES, PREPOSITIONS, READ_QUESTION, STOPWORDS, SYNONYMS, ZONE_SETTINGS, type Intent } from "./vocabulary.ts";
 
 /** One search hit, best first. */
 export interface SearchResult {
@@ -37,6 +40,8 @@ export interface SearchOptions {
 /** A parsed query: what to do and what about. */
 export interface ParsedQuery {
   intent: Intent | undefined;
+  /** The zone setting the query names (`always_use_https`), if any. */
+  zoneSetting?: string;
   /** Each concept is a list of alternative terms with weights (the word itself has weight 1). */
   concepts: Array<Array<readonly [string, number]>>;
 }
@@ -83,7 +88,7 @@ export function searchOperationsSync(query: string, options: SearchOptions = {},
     ranked.push({ id: op.id, method: op.method, path: op.path, summary: op.summary, score: Math.round(score * 1000) / 1000 });
   }
   ranked.sort((a, b) => b.score - a.score || a.id.length - b.id.length || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
-  return ranked.slice(0, limit);
+  return (parsed.zoneSetting ? settingsFirst(query, parsed, ranked, index) : ranked).slice(0, limit);
 }
 
 /** Splits a query into an intent and concepts (exported for tests and the benchmark). */
@@ -111,7 +116,27 @@ export function parseQuery(query: string): ParsedQuery {
     lastNounPlural = isPlural(word);
     concepts.push(synonyms.some(([t]) => t === term) ? [...synonyms] : [[term, 1], ...synonyms]);
   }
-  return { intent: intent ?? ((headPlural ?? lastNounPlural) ? "list" : undefined), concepts };
+  const everything = /\b(all|every|each)\b/.test(text);
+  if (everything && (intent === undefined || intent === "get")) intent = "list";
+  const zoneSetting = ZONE_SETTINGS.find(([, pattern]) => pattern.test(query.toLowerCase()))?.[0];
+  return { intent: intent ?? ((headPlural ?? lastNounPlural) ? "list" : undefined), concepts, ...(zoneSetting ? { zoneSetting } : {}) };
+}
+
+/**
+ * Puts the zone-settings operations first for a query that names a setting: `zones.settings.get`
+ * for a question ("is rocket loader on?"), `zones.settings.edit` otherwise ("enable brotli").
+ * A setting with an operation of its own (`/zones/{zone_id}/settings/nel`) keeps that one.
+ */
+function settingsFirst(query: string, parsed: ParsedQuery, ranked: SearchResult[], index: SearchIndex): SearchResult[] {
+  const own = index.operations.filter((op) => op.path === `/zones/{zone_id}/settings/${parsed.zoneSetting}`);
+  const generic = index.operations.filter((op) => op.path === "/zones/{zone_id}/settings/{setting_id}");
+  const reads = READ_QUESTION.test(query.toLowerCase()) || parsed.intent === "get" || parsed.intent === "list";
+  const order = (ops: IndexedOperation[]) => [...ops].sort((a, b) => Number(reads ? b.method === "GET" : a.method === "GET") - Number(reads ? a.method === "GET" : b.method === "GET"));
+  const first = [...order(own), ...order(generic)];
+  if (first.length === 0) return ranked;
+  const top = (ranked[0]?.score ?? 0) + first.length;
+  const lifted = first.map((op, i) => ({ id: op.id, method: op.method, path: op.path, summary: op.summary, score: Math.round((top - i) * 1000) / 1000 }));
+  return [...lifted, ...ranked.filter((r) => !first.some((op) => op.id === r.id))];
 }
 
 /** Removes values that name things rather than describe them: URLs, hostnames, IPs, quoted text, names. */

@@ -111,3 +111,59 @@ export const PHRASES: ReadonlyArray<readonly [RegExp, string]> = [
   [/\bpage ?rules?\b/, "pagerule page rule"],
   [/\bip ?(v[46] )?addresse?s?\b/, "ip"],
 ];
+
+/**
+ * Zone settings people name (`/zones/{zone_id}/settings/{setting_id}`), with how they write them:
+ * as the id (`always_use_https`) or in words ("always use https", "minimum TLS version"). A query
+ * that names one is about `zones.settings.get` / `zones.settings.edit`, whatever else it says.
+ * "ssl" alone is also certificates, so it counts only with a mode word ("ssl mode", "full strict").
+ */
+export const ZONE_SETTINGS: ReadonlyArray<readonly [string, RegExp]> = [
+  ["ssl", /^(?!.*\b(universal|certificates?|certs?|verification|recommend\w*)\b).*(\bssl\b.*\b(mode|flexible|strict|full|setting)\b|\b(encryption|ssl\/tls) mode\b)/],
+  ["always_use_https", /\balways[ _]use[ _]https\b/],
+  ["min_tls_version", /\bmin(imum)?[ _]tls([ _]version)?\b/],
+  ["tls_1_3", /\btls[ _]?v?1[._]?3\b/],
+  ["automatic_https_rewrites", /\b(automatic[ _])?https[ _]rewrites?\b/],
+  ["opportunistic_encryption", /\bopportunistic[ _]encryption\b/],
+  ["brotli", /\bbrotli\b/],
+  ["http3", /\bhttp[ /]?3\b|\bquic\b/],
+  ["http2", /\bhttp[ /]?2\b/],
+  ["0rtt", /\b0[ -]?rtt\b|\bzero[ -]rtt\b/],
+  ["early_hints", /\bearly[ _]hints\b/],
+  ["development_mode", /\bdev(elopment)?[ _]mode\b/],
+  ["browser_cache_ttl", /\bbrowser[ _]cache([ _]ttl)?\b/],
+  ["cache_level", /\bcache[ _]level\b/],
+  ["always_online", /\balways[ _]online\b/],
+  ["security_level", /\bsecurity[ _]level\b|\bunder[ _]attack\b/],
+  ["browser_check", /\bbrowser[ _](integrity[ _])?check\b/],
+  ["challenge_ttl", /\bchallenge[ _](ttl|passage)\b/],
+  ["email_obfuscation", /\bemail[ _]obfuscation\b/],
+  ["hotlink_protection", /\bhotlink([ _]protection)?\b/],
+  ["server_side_exclude", /\bserver[ _]side[ _]excludes?\b/],
+  ["rocket_loader", /\brocket[ _]loader\b/],
+  ["polish", /\bpolish\b/],
+  ["webp", /\bwebp\b/],
+  ["mirage", /\bmirage\b/],
+  ["ipv6", /^(?!.*\b(address|map|prefix|record|aaaa)\w*\b).*\bipv6\b/],
+  ["pseudo_ipv4", /\bpseudo[ _]ipv4\b/],
+  ["websockets", /\bweb ?sockets?\b/],
+  ["ip_geolocation", /\bip[ _]geolocation\b/],
+  ["true_client_ip_header", /\btrue[ _]client[ _]ip\b/],
+  ["opportunistic_onion", /\bonion[ _]routing\b|\bopportunistic[ _]onion\b/],
+  ["sort_query_string_for_cache", /\bsort[ _]query[ _]string\b/],
+  ["prefetch_preload", /\bprefetch[ _]preload\b/],
+  ["origin_max_http_version", /\borigin[ _]max[ _]http[ _]version\b/],
+  ["max_upload", /\bmax(imum)?[ _]upload([ _]size)?\b/],
+  ["response_buffering", /\bresponse[ _]buffering\b/],
+  ["proxy_read_timeout", /\bproxy[ _]read[ _]timeout\b/],
+  ["ciphers", /^(?!.*\b(custom hostname|hostname)\b).*\bciphers?\b/],
+  ["image_resizing", /\bimage[ _]resizing\b/],
+  ["privacy_pass", /\bprivacy[ _]pass\b/],
+  ["h2_prioritization", /\bh2[ _]prioriti[sz]ation\b/],
+  ["speed_brain", /\bspeed[ _]brain\b/],
+  ["replace_insecure_js", /\breplace[ _]insecure[ _](js|javascript)\b/],
+  ["automatic_platform_optimization", /\bautomatic[ _]platform[ _]optimi[sz]ation\b/],
+];
+
+/** Questions about a state ("is … on?", "what is …", "check …") read it; anything else about a setting changes it. */
+export const READ_QUESTION = /^\s*(is|are|was|does|do|what|what's|whats|which|how|check|show|get|tell|view|see|read|fetch|display)\b/;

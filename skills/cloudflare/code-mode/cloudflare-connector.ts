@@ -12,6 +12,8 @@
  *   after the tap the write gate (./write-gate.ts) sends the request stored on the card, once.
  * - `cloudflare.reveal({ op, params, query })`: a read whose answer holds credentials; it asks
  *   first like a write, and the answer goes to the requester privately, never to the snippet.
+ * - `cloudflare.graphql({ query, variables })`: the GraphQL Analytics API, queries only (checked
+ *   host-side, see ../analytics/query-document.ts); `cloudflare.graphqlSchema(…)` finds datasets.
  * Whether a call pauses is static per method (codemode decides before our code sees the call), so
  * reads and writes are separate methods, and each refuses the other's operations host-side. The
  * API token is used here, on the host; the sandbox never sees it. Every call is written to the
@@ -23,7 +25,8 @@ import type { JSONSchema7 } from "json-schema";
 import { z } from "zod";
 import { accessOf, isCredentialRead } from "../../../approvals/access.ts";
 import { auditCallFinished, auditCallStarted } from "../../../approvals/audit.ts";
-import { CloudflareApiError, collectList, type CloudflareResponse } from "../api/index.ts";
+import { ANALYTICS_HIT, GRAPHQL_PATH, GRAPHQL_USAGE, GraphqlSchemaGuide, isAnalyticsQuestion, readOnlyDocument, sendGraphql, type GraphqlSchemaCache } from "../analytics/index.ts";
+import { CloudflareApiError, collectList, type CloudflareClient, type CloudflareResponse } from "../api/index.ts";
 import { permissionsFor } from "../catalog/permissions.ts";
 import { callArgsSchema, CallArgumentError, multipartBody, resolveCall, type ResolvedCall } from "./resolve-call.ts";
 import { sendApprovedWrite, type WriteGateDeps } from "./write-gate.ts";
@@ -34,6 +37,8 @@ export interface CloudflareConnectorDeps extends WriteGateDeps {
   requesterId: number;
   /** Adds a line to the run's output (a list cut short), kept with the execution so a replayed pass still shows it. */
   note?: (executionId: string, text: string) => void;
+  /** Introspected GraphQL Analytics types, per account (the chat's own storage). */
+  graphqlSchemas: GraphqlSchemaCache;
 }
 
 /** How many items a list read returns unless the snippet passes `limit`. */
@@ -43,7 +48,7 @@ export const MAX_LIST_LIMIT = 10_000;
 /** At most this many requests for one list read (each page is one subrequest of the Worker). */
 export const MAX_PAGES = 50;
 
-const INSTRUCTIONS = "The whole Cloudflare REST API. Find operations with cloudflare.search, read their parameters with cloudflare.describe, then cloudflare.read (GET and other reads, runs at once) or cloudflare.write (anything that changes the account, waits for the user's approval); cloudflare.reveal for reads that return credentials. Pass one object: { op, params, query, body }; op is an operation id or \"METHOD /path\". account_id is filled in when the token reaches one account. Results are the API's result; a list is an array of every item (up to 1,000; read({ …, limit: N }) for more or fewer).";
+const INSTRUCTIONS = "The whole Cloudflare REST API. Find operations with cloudflare.search, read their parameters with cloudflare.describe, then cloudflare.read (GET and other reads, runs at once) or cloudflare.write (anything that changes the account, waits for the user's approval); cloudflare.reveal for reads that return credentials. Pass one object: { op, params, query, body }; op is an operation id or \"METHOD /path\". account_id is filled in when the token reaches one account. Results are the API's result; a list is an array of every item (up to 1,000; read({ …, limit: N }) for more or fewer). Analytics (traffic, Worker errors…): cloudflare.graphqlSchema({ search }), then cloudflare.graphql({ query, variables }).";
 
 /** The Cloudflare API as a codemode connector. */
 export class CloudflareConnector extends CodemodeConnector<Env> {
@@ -70,7 +75,8 @@ export class CloudflareConnector extends CodemodeConnector<Env> {
         inputSchema: SEARCH_JSON,
         execute: async (args) => {
           const { query, limit } = parseArgs(searchArgs, args, "cloudflare.search needs { query: \"words\", limit?: 1-20 }");
-          return catalog.search(query, limit ?? 5);
+          const hits = await catalog.search(query, limit ?? 5);
+          return isAnalyticsQuestion(query) ? [ANALYTICS_HIT, ...hits].slice(0, limit ?? 5) : hits;
         },
       },
       describe: {
@@ -78,6 +84,7 @@ export class CloudflareConnector extends CodemodeConnector<Env> {
         inputSchema: DESCRIBE_JSON,
         execute: async (args) => {
           const { op } = parseArgs(describeArgs, args, "cloudflare.describe needs { op: \"operation.id\" }");
+          if (op === ANALYTICS_HIT.id || op === `POST ${GRAPHQL_PATH}`) return GRAPHQL_USAGE;
           const text = await catalog.describe(op);
           if (!text) throw new CallArgumentError(`unknown operation "${op}"; use cloudflare.search("…")`);
           return text;
@@ -101,7 +108,62 @@ export class CloudflareConnector extends CodemodeConnector<Env> {
         requiresApproval: true,
         execute: async (args, ctx) => sendApprovedWrite(this.deps, ctx?.executionId ?? "unknown", args),
       },
+      graphql: {
+        description: "Run a GraphQL Analytics query now: graphql({ query, variables? }) → its data. Queries only; anything else is refused.",
+        inputSchema: GRAPHQL_JSON,
+        execute: async (args, ctx) => await this.graphql(args, ctx?.executionId ?? "unknown"),
+      },
+      graphqlSchema: {
+        description: "The GraphQL Analytics schema: graphqlSchema({ search }) → [{ dataset, scope, description }]; graphqlSchema({ dataset }) → its arguments, filter, fields and an example query; graphqlSchema({ type }) → one type.",
+        inputSchema: SCHEMA_JSON,
+        execute: async (args, ctx) => await this.graphqlSchema(args, ctx?.executionId ?? "unknown"),
+      },
     };
+  }
+
+  /** Runs one GraphQL query (refused host-side unless every operation is a query), audited like a read. */
+  private async graphql(args: unknown, executionId: string): Promise<unknown> {
+    const { query, variables = {}, operationName } = parseArgs(graphqlArgs, args, "cloudflare.graphql needs { query: \"{ viewer { … } }\", variables?: { … } }");
+    const document = readOnlyDocument(query, operationName);
+    const filled = { ...variables };
+    if (document.variables.includes("accountTag") && filled.accountTag === undefined) {
+      const account = (await this.deps.defaults().catch((): Record<string, string> => ({}))).account_id;
+      if (account) filled.accountTag = account;
+    }
+    return this.audited("graphql", executionId, async (client) => {
+      const { data, status } = await sendGraphql(client, { query: document.query, variables: filled, ...(operationName ? { operationName } : {}) });
+      return { status, value: data };
+    });
+  }
+
+  /** Searches or describes the Analytics schema, introspected with the requester's token and cached per account. */
+  private async graphqlSchema(args: unknown, executionId: string): Promise<unknown> {
+    const wanted = parseArgs(schemaArgs, args, "cloudflare.graphqlSchema needs one of { search: \"words\" }, { dataset: \"name\", scope?: \"zone\" | \"account\" } or { type: \"TypeName\" }");
+    const defaults = await this.deps.defaults().catch((): Record<string, string> => ({}));
+    const scope = defaults.account_id ?? (await this.deps.credential()).ref.id;
+    const guide = new GraphqlSchemaGuide(this.deps.graphqlSchemas, scope, (query, variables) => this.audited("graphql.schema", executionId, async (client) => {
+      const { data, status } = await sendGraphql(client, { query, variables, operation: "graphql.schema" });
+      return { status, value: data };
+    }));
+    if (wanted.search !== undefined) return guide.search(wanted.search, wanted.limit ?? 8);
+    if (wanted.dataset !== undefined) return guide.describeDataset(wanted.dataset, wanted.scope);
+    return guide.describeType(wanted.type!);
+  }
+
+  /** Sends one host-side POST /graphql with the audit rows around it, as every read has. */
+  private async audited<T>(operation: string, executionId: string, send: (client: CloudflareClient) => Promise<{ status: number; value: T }>): Promise<T> {
+    const auditId = await auditCallStarted(this.deps.db, {
+      executionId, chatId: this.deps.chatId, operation, method: "POST", path: GRAPHQL_PATH, access: "read", requesterId: this.deps.requesterId,
+    });
+    try {
+      const { status, value } = await send((await this.deps.credential()).client);
+      await auditCallFinished(this.deps.db, auditId, { ok: true, httpStatus: status });
+      return value;
+    } catch (error) {
+      const message = error instanceof Error ? error.message : String(error);
+      await auditCallFinished(this.deps.db, auditId, { ok: false, error: message, ...(error instanceof CloudflareApiError ? { httpStatus: error.status } : {}) });
+      throw new Error(message);
+    }
   }
 
   /** Sends one read at once (every page of a list), with the audit rows around it. */
@@ -149,6 +211,20 @@ function stoppedNote(op: string, count: number, pages: number, why: "limit" | "p
 
 const searchArgs = z.object({ query: z.string().trim().min(1), limit: z.number().int().min(1).max(20).optional() });
 const describeArgs = z.object({ op: z.string().min(1) });
+const graphqlArgs = z.strictObject({
+  query: z.string().min(1).max(20_000),
+  variables: z.record(z.string(), z.unknown()).optional(),
+  operationName: z.string().min(1).optional(),
+});
+/** A GraphQL name (`httpRequests1dGroups`, `ZoneHttpRequests1dGroupsFilter_InputObject`): nothing else is looked up. */
+const graphqlName = z.string().trim().regex(/^[_A-Za-z][_0-9A-Za-z]{0,127}$/);
+const schemaArgs = z.strictObject({
+  search: z.string().trim().min(1).max(200).optional(),
+  limit: z.number().int().min(1).max(20).optional(),
+  dataset: graphqlName.optional(),
+  scope: z.enum(["zone", "account"]).optional(),
+  type: graphqlName.optional(),
+}).refine((a) => [a.search, a.dataset, a.type].filter((v) => v !== undefined).length === 1);
 
 /** What the sandbox's `describe()` shows for each method: derived from the same zod schemas that check the calls. */
 const SEARCH_JSON = jsonSchemaOf(searchArgs);
@@ -165,6 +241,8 @@ function splitReadArgs(args: unknown): { limit?: number; call: unknown } {
   if (!parsed.success) throw new CallArgumentError(`cloudflare.read: limit must be a whole number from 1 to ${MAX_LIST_LIMIT} (the most items of a list to return)`);
   return { limit: parsed.data, call };
 }
+const GRAPHQL_JSON = jsonSchemaOf(graphqlArgs);
+const SCHEMA_JSON = jsonSchemaOf(schemaArgs);
 
 function jsonSchemaOf(schema: z.ZodType): JSONSchema7 {
   const { $schema: _, ...json } = z.toJSONSchema(schema, { io: "input", unrepresentable: "any" }) as JSONSchema7 & { $schema?: string };

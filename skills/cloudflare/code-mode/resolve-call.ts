@@ -60,6 +60,7 @@ export async function resolveCall(catalog: CatalogLookup, raw: unknown, defaults
     // "GET /accounts/{account_id}/…" names the template: its placeholders are filled from params and defaults, not sent as "{account_id}".
     fromPath = Object.fromEntries(Object.entries(found.params).filter(([, value]) => !/^\{[^}]*\}$/.test(value)));
   } else {
+    if (args.op.trim() === "graphql") throw new CallArgumentError("graphql is the GraphQL Analytics API, not a REST operation: run queries with cloudflare.graphql({ query, variables }); find datasets with cloudflare.graphqlSchema({ search: \"words\" })");
     operation = await catalog.get(args.op.trim());
     if (!operation) {
       const guesses = (await catalog.search(args.op.replace(/[._]/g, " "), 3)).map((r) => r.id);
@@ -122,6 +123,8 @@ export function multipartShapeError(body: unknown): string | undefined {
  * operation is not in the catalog. The path is sent as given, and must be plain segments.
  */
 function uncataloged(method: OperationDetail["method"], path: string, args: { query?: Record<string, unknown>; body?: unknown }): ResolvedCall {
+  // The GraphQL API is reached only through cloudflare.graphql, whose gate refuses anything but queries.
+  if (path === "/graphql") throw new CallArgumentError(`${method} /graphql: use cloudflare.graphql({ query, variables }) for the GraphQL Analytics API (queries only)`);
   if (!/^\/[^/]/.test(path) || path.endsWith("/")) throw new CallArgumentError(`${method} ${path}: give the full path, such as "GET /accounts/<id>/builds/workers/<script>/builds"`);
   for (const segment of path.slice(1).split("/")) {
     const refused = unsafeSegment("path", segment);

@@ -28,6 +28,7 @@ import { RunStore, type RunOrigin, type RunRecord } from "../../../approvals/run
 import { requestLine, type CredentialRef, type StoredRequest } from "../../../approvals/stored-request.ts";
 import type { Risk } from "../../../approvals/policy.ts";
 import type { McpServers } from "../../mcp-servers/mcp-servers.ts";
+import { GraphqlSchemaCache } from "../analytics/index.ts";
 import { GuardedExecutor } from "../sandbox/guarded-executor.ts";
 import { catalogLookup } from "./catalog-lookup.ts";
 import { CloudflareConnector } from "./cloudflare-connector.ts";
@@ -99,6 +100,7 @@ export class Runs {
   private readonly notes: RunNotes;
   private readonly d: RunsDeps;
   private readonly executor: Executor;
+  private graphqlSchemas: GraphqlSchemaCache | undefined;
 
   constructor(deps: RunsDeps) {
     this.d = deps;
@@ -427,6 +429,7 @@ export class Runs {
     const gate = { store: this.approvals, db: env.DB, deliverCredentials: async (approval: Approval, result: unknown) => this.d.desk.showCredentials(this.runOf(approval), approval, result) };
     const cloudflare = new CloudflareConnector(ctx, env, {
       ...gate, catalog: catalogLookup, chatId: this.d.chatId, requesterId, note: (executionId, text) => this.notes.add(executionId, text),
+      graphqlSchemas: this.graphqlSchemas ??= new GraphqlSchemaCache(ctx.storage.sql),
       credential: () => this.d.credentials.credentialFor(requesterId),
       defaults: () => this.d.credentials.defaultsFor(requesterId),
     });
