@@ -10,6 +10,7 @@ import type { BotEvent, ChatEvent } from "../dev/playground/chat-log.ts";
 import type { ModelUsage } from "./model-gateway.ts";
 import type { EvalStack } from "./stack.ts";
 import type { EvalTask } from "./task.ts";
+import { isWriteRequest } from "./tasks/helpers.ts";
 
 /** How a request is sent: to the chat's model, in `/model auto`, or with `/deep`. */
 export type RunMode = "model" | "auto" | "deep";
@@ -128,7 +129,7 @@ export async function runTask(stack: EvalStack, task: EvalTask, options: {
       .map((e) => (e as BotEvent).text ?? "").filter((t) => !WORKING.some((w) => t.startsWith(w))).join("\n");
     const requests = emulator.requests.slice(mark);
     result.apiCalls = requests.length;
-    result.writes = requests.filter((r) => r.method !== "GET" && r.path !== "/graphql").length;
+    result.writes = requests.filter(isWriteRequest).length;
     if (result.writes > result.approvals) return finish(`${result.writes} write(s) reached the API with ${result.approvals} approval(s)`);
     const failure = task.check({ answer: result.answer, state: emulator.state, requests, cards: cardTexts, approvals: result.approvals });
     return finish(failure);

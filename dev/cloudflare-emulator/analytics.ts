@@ -219,3 +219,14 @@ function hash(text: string): number {
   }
   return h;
 }
+
+/**
+ * Each of an account's Workers with its errors and requests from `since` (YYYY-MM-DD) to today,
+ * most errors first: what `workersInvocationsAdaptive` sums to, for checkers that judge an answer.
+ */
+export function workerErrorTotals(state: EmulatorState, accountTag: string, since: string): Array<{ scriptName: string; errors: number; requests: number }> {
+  const scripts = [...state.workers.values()].filter((w) => w.accountId === accountTag).map((w) => w.name);
+  return groupBy(workerRows(scripts, { date_geq: since }), ["scriptName"])
+    .map((row) => ({ scriptName: String(row.dimensions.scriptName), errors: Number(row.sum.errors), requests: Number(row.sum.requests) }))
+    .sort((a, b) => b.errors - a.errors);
+}

@@ -1,5 +1,6 @@
 /** Questions answered by reading: one read, several, or two joined; a wrong first attempt fixed from its error. */
-import { DEMO_ZONES } from "../../dev/cloudflare-emulator/seed.ts";
+import { workerErrorTotals } from "../../dev/cloudflare-emulator/analytics.ts";
+import { DEMO_ACCOUNT_ID, DEMO_ZONES } from "../../dev/cloudflare-emulator/seed.ts";
 import type { EvalTask } from "../task.ts";
 import { all, answerHas, read, readOnly } from "./helpers.ts";
 
@@ -130,6 +131,27 @@ for (const z of (await cloudflare.read({ op: "zones.list" })))
   for (const r of (await cloudflare.read({ op: "dns.records.list", params: { zone_id: z.id } }))) if (!r.proxied) out.push(r.type + " " + r.name + " → " + r.content);
 return out;`, (r) => `Not proxied: ${(r as string[]).join("; ")}.`),
     check: all(readOnly, answerHas("MX example.com", "TXT example.com"), (o) => (o.answer.includes("demo-shop.dev →") ? "the answer lists a proxied record" : undefined)),
+  },
+  {
+    id: "analytics-worker-errors", kind: "analytics (GraphQL)", prompt: "Which of my Workers had the most errors over the last 7 days?",
+    // The first attempt asks for a field the dataset does not have; the error points at graphqlSchema, whose description has the right one.
+    script: read(`const since = new Date(Date.now() - 6 * 86400000).toISOString().slice(0, 10);
+const data = await cloudflare.graphql({ query: \`query ($accountTag: string!, $since: Date!) { viewer { accounts(filter: { accountTag: $accountTag }) {
+  workersInvocationsAdaptive(limit: 100, filter: { date_geq: $since }) { dimensions { scriptName } sum { errorCount requests } } } } }\`, variables: { since } });
+return data;`, (r) => {
+      const rows = list((r as { viewer?: { accounts?: Array<{ workersInvocationsAdaptive?: unknown }> } }).viewer?.accounts?.[0]?.workersInvocationsAdaptive)
+        .map((row) => ({ script: String((row.dimensions as R).scriptName), errors: Number((row.sum as R).errors) }))
+        .sort((a, b) => b.errors - a.errors);
+      return rows.length ? `${rows[0]!.script} had the most errors: ${rows[0]!.errors} in the last 7 days (then ${rows.slice(1).map((x) => `${x.script} ${x.errors}`).join(", ")}).` : "No Worker ran in the last 7 days.";
+    }, (error) => (/errorCount|graphqlSchema/.test(error) ? `const since = new Date(Date.now() - 6 * 86400000).toISOString().slice(0, 10);
+return await cloudflare.graphql({ query: \`query ($accountTag: string!, $since: Date!) { viewer { accounts(filter: { accountTag: $accountTag }) {
+  workersInvocationsAdaptive(limit: 100, filter: { date_geq: $since }) { dimensions { scriptName } sum { errors requests } } } } }\`, variables: { since } });` : undefined)),
+    check: (o) => {
+      const since = new Date(Date.now() - 6 * 86_400_000).toISOString().slice(0, 10);
+      const [top] = workerErrorTotals(o.state, DEMO_ACCOUNT_ID, since);
+      if (!top) return "the demo account has no Workers";
+      return all(readOnly, answerHas(`${top.scriptName} had the most errors: ${top.errors}`))(o);
+    },
   },
 ];
 
