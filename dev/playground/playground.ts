@@ -106,6 +106,8 @@ export async function startPlayground(options: PlaygroundOptions = {}): Promise<
       // So /mcp shows the local endpoint an MCP client can use.
       `PUBLIC_URL=http://127.0.0.1:${workerPort}`,
       ...(emulator ? [`CLOUDFLARE_API_TOKEN=${DEMO_API_TOKEN}`, `CLOUDFLARE_API_BASE=${emulator.apiBase}`] : []),
+      // /connect and /key store secrets encrypted: without a key of your own, one kept with the local state.
+      ...(/^ENCRYPTION_KEY=\S+/m.test(devVars) ? [] : [`ENCRYPTION_KEY=${playgroundEncryptionKey(stateDir)}`]),
     ].join("\n") + "\n", { mode: 0o600 });
 
     progress("Applying D1 migrations to the local database…");
@@ -176,4 +178,20 @@ function freePort(): Promise<number> {
       server.close(() => resolve(port));
     });
   });
+}
+
+/**
+ * The playground's ENCRYPTION_KEY: 32 random bytes made on first start and kept in the state
+ * folder (`encryption-key`, readable only by you), so tokens and keys stored with /connect and
+ * /key stay readable across restarts. Deleting the state folder forgets them together.
+ */
+export function playgroundEncryptionKey(stateDir: string): string {
+  const file = `${stateDir}/encryption-key`;
+  if (existsSync(file)) {
+    const kept = readFileSync(file, "utf8").trim();
+    if (Buffer.from(kept, "base64").length === 32) return kept;
+  }
+  const key = randomBytes(32).toString("base64");
+  writeFileSync(file, `${key}\n`, { mode: 0o600 });
+  return key;
 }
