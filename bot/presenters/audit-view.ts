@@ -56,7 +56,8 @@ function callLine(n: number, c: AuditCallRow, names: Map<number, string>): F {
     : c.status === "started" ? "sent, no answer recorded"
     : c.status === "pending" ? "waiting for a tap"
     : "not sent";
-  const took = c.duration_ms !== null && (c.status === "ok" || c.status === "failed") ? ` · ${duration(c.duration_ms)}` : "";
+  // A card's row starts when the card is shown, so its duration would include the wait for a tap.
+  const took = c.duration_ms !== null && c.decided_at === null && (c.status === "ok" || c.status === "failed") ? ` · ${duration(c.duration_ms)}` : "";
   return fmt`${String(n)}. ${F.bold(c.operation)}${c.risk === "destructive" ? " ⚠️" : ""}\n   ${F.code(`${c.method} ${c.path}`)}\n   ${decision} → ${outcome}${took}`;
 }
 

@@ -82,9 +82,9 @@ describe.skipIf(!available && !inCi)("the web playground, in Chromium", () => {
     const creates = async () => (await emulator.requests({ path: `/accounts/${DEMO_ACCOUNT_ID}/d1/database`, method: "POST" })).filter((r) => r.body.includes(`"${name}"`)).length;
     expect(await creates()).toBe(1);
 
-    await done.getByRole("button", { name: "↩️ Undo" }).click();
-    const confirm = botMessage("Undo this run?");
-    await confirm.getByRole("button", { name: "↩️ Yes, undo" }).click();
+    await done.getByRole("button", { name: /^↩️ Undo: delete D1 database/ }).click();
+    const confirm = botMessage("Undo this run: delete D1 database");
+    await confirm.getByRole("button", { name: "↩️ Yes, delete it" }).click();
     await botMessage("↩️ Undone by Olivia").waitFor();
     await expect.poll(() => confirm.locator("button").count()).toBe(0);
     const deletes = await emulator.requests({ method: "DELETE" });
