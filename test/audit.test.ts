@@ -31,14 +31,14 @@ describe("/audit", () => {
     const calls = await waitForCalls(chatId, (c) => sentTexts(c).some((t) => t.startsWith("Last runs in this chat")));
     const list = buttons(calls).find((b) => b.text.startsWith("Last runs in this chat"))!;
     const [newest, oldest] = list.text.split("\n").slice(1, 3);
-    expect(newest).toMatch(/^✅ #2 completed · code · Tester \(@user1001\) · 3 API calls · 2 writes by Approve all · \d{4}-\d\d-\d\d \d\d:\d\d UTC$/);
+    expect(newest).toMatch(/^✅ #2 completed · code · Tester \(@user1001\) · 3 API calls · 2 writes by Approve all · (\d{4}-\d\d-\d\d )?\d\d:\d\d UTC$/);
     expect(oldest).toMatch(/^✅ #1 completed · code · Tester \(@user1001\) · 0 API calls · /);
     expect(list.data).toEqual([expect.stringMatching(/^ad:run_/), expect.stringMatching(/^ad:run_/)]);
 
     // The details button opens every call: operation, method and path, decision, who, when, outcome.
     await tap(chatId, list.messageId, list.data[0]!);
     const detail = sentTexts(await waitForCalls(chatId, (c) => sentTexts(c).some((t) => t.startsWith("Run #2")))).find((t) => t.startsWith("Run #2"))!;
-    expect(detail).toContain("asked by Tester (@user1001) (code)");
+    expect(detail).toContain("asked by Tester (@user1001) · code ·");
     expect(detail).toContain("Calls (3)");
     expect(detail).toMatch(/1\. kv\.namespaces\.list\n {3}GET \/accounts\/\w+\/storage\/kv\/namespaces\n {3}read, no approval needed → ok 200/);
     expect(detail).toMatch(/2\. kv\.namespaces\.create\n {3}POST \/accounts\/\w+\/storage\/kv\/namespaces\n {3}approved by Tester \(Approve all\) at \d\d:\d\d UTC → ok 200/);

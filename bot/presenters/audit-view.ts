@@ -12,6 +12,7 @@ import { duration, plural } from "../format/run-footer.ts";
 
 const STATUS_ICON: Record<string, string> = { completed: "✅", paused: "⏸", error: "⚠️", rejected: "❌", rolled_back: "↩️", requested: "…" };
 const SOURCE: Record<string, string> = { run: "code", snippet: "snippet", model: "model", mcp: "MCP client" };
+const STATUS_WORD: Record<string, string> = { completed: "completed", paused: "waiting for a tap", error: "failed", rejected: "stopped", rolled_back: "undone", requested: "running" };
 
 /** The list of the last runs, with one details button per run. */
 export function auditList(rows: readonly AuditRun[]): { text: F; keyboard: InlineKeyboardMarkup } {
@@ -22,7 +23,7 @@ export function auditList(rows: readonly AuditRun[]): { text: F; keyboard: Inlin
       ...(r.approved_all > 0 ? [`${plural(r.approved_all, "write")} by Approve all`] : []),
     ].join(" · ");
     const why = r.error ? fmt`\n   ${F.italic(shorten(r.error, 140))}` : "";
-    return fmt`${STATUS_ICON[r.status] ?? "•"} ${F.bold(runLabel(r))} ${r.status} · ${SOURCE[r.source] ?? r.source} · ${personOf(r)} · ${extras} · ${utcMinute(r.started_at)}${why}`;
+    return fmt`${STATUS_ICON[r.status] ?? "•"} ${F.bold(runLabel(r))} ${statusOf(r)} · ${SOURCE[r.source] ?? r.source} · ${personOf(r)} · ${extras} · ${when(r.started_at)}${why}`;
   });
   const buttons = rows.map((r) => ({ text: `${runLabel(r)} details`, callback_data: buttonData("ad", r.id) }));
   const keyboard: InlineKeyboardMarkup = { inline_keyboard: chunk(buttons, 3) };
@@ -35,13 +36,14 @@ export function auditDetail(e: AuditRun & { code: string; code_hash: string }, c
   for (const c of calls) if (c.approver_id !== null && c.approver_name) names.set(c.approver_id, c.approver_name);
   const callLines = calls.length === 0 ? [new F("(no API calls)")] : calls.map((c, i) => callLine(i + 1, c, names));
   const facts = [
-    `asked by ${personOf(e)} (${SOURCE[e.source] ?? e.source})`,
+    `asked by ${personOf(e)}`,
+    SOURCE[e.source] ?? e.source,
     utcMinute(e.started_at),
     ...(e.duration_ms !== null ? [duration(e.duration_ms)] : []),
     plural(e.calls, "API call"),
     ...(e.cost_usd !== null ? [`model cost ${cost(e.cost_usd)}`] : []),
   ].join(" · ");
-  return fmt`${F.bold(`Run ${runLabel(e)}`)} ${STATUS_ICON[e.status] ?? ""} ${e.status}
+  return fmt`${F.bold(`Run ${runLabel(e)}`)} ${STATUS_ICON[e.status] ?? ""} ${statusOf(e)}
 ${facts}${e.error ? fmt`\n${F.bold("Why:")} ${e.error}` : ""}
 ${F.pre(e.code.slice(0, 1500), "js")}
 ${F.bold(`Calls (${calls.length})`)}
@@ -50,7 +52,9 @@ ${F.italic(`Run id ${e.execution_id ?? e.id} · code sha-256 ${e.code_hash.slice
 }
 
 function callLine(n: number, c: AuditCallRow, names: Map<number, string>): F {
-  const decision = c.access === "write" ? decisionOf(c, names) : "read, no approval needed";
+  const decision = c.access === "read" ? "read, no approval needed"
+    : c.operation.startsWith("undo ") ? "sent by Undo, after its confirmation"
+    : decisionOf(c, names);
   const outcome = c.status === "ok" ? `ok${c.http_status ? ` ${c.http_status}` : ""}`
     : c.status === "failed" ? `failed${c.http_status ? ` ${c.http_status}` : ""}${c.error ? `: ${shorten(c.error, 160)}` : ""}`
     : c.status === "started" ? "sent, no answer recorded"
@@ -80,6 +84,16 @@ function decisionOf(c: AuditCallRow, names: Map<number, string>): string {
 /** `#12` (runs from before numbers existed show the start of their id). */
 export function runLabel(r: Pick<AuditRun, "number" | "id">): string {
   return r.number !== null ? `#${r.number}` : r.id.slice(0, 12);
+}
+
+function statusOf(r: Pick<AuditRun, "status">): string {
+  return STATUS_WORD[r.status] ?? r.status;
+}
+
+/** `20:54 UTC` today, `2026-11-28 20:54 UTC` before. */
+function when(at: number, now = Date.now()): string {
+  const full = utcMinute(at);
+  return full.slice(0, 10) === utcMinute(now).slice(0, 10) ? full.slice(11) : full;
 }
 
 function personOf(r: Pick<AuditRun, "user_id" | "user_name">): string {
