@@ -67,6 +67,23 @@ describe("/audit", () => {
     expect(stored!.error[shown.length]).toMatch(/[\s,;:]/);
   });
 
+  it("shows the model cost of a run, from the usage rows that name it", async () => {
+    const chatId = freshChatId();
+    await deliver(textUpdate("/cloudflare run return 1", { userId: USERS.owner, chatId }));
+    await waitForCalls(chatId, (c) => count(sentTexts(c), "✅ Done") === 1);
+    const run = await env.DB.prepare("SELECT execution_id FROM audit_executions WHERE chat_id = ?").bind(chatId).first<{ execution_id: string }>();
+    // Two model requests went into this run (the turn that wrote it, and the one after a tap).
+    for (const cost of [0.0009, 0.0003]) {
+      await env.DB.prepare("INSERT INTO usage (chat_id, user_id, model, input_tokens, output_tokens, cost_usd, api_calls, execution_id, at) VALUES (?, ?, 'groq:llama-3.3-70b-versatile', 1000, 100, ?, 0, ?, ?)")
+        .bind(chatId, USERS.owner, cost, run!.execution_id, Date.now()).run();
+    }
+    await deliver(textUpdate("/audit", { userId: USERS.owner, chatId }));
+    const list = sentTexts(await waitForCalls(chatId, (c) => sentTexts(c).some((t) => t.startsWith("Last runs")))).find((t) => t.startsWith("Last runs"))!;
+    expect(list).toContain("· 0 API calls · $0.0012 ·");
+    await deliver(textUpdate("/audit 1", { userId: USERS.owner, chatId }));
+    await waitForCalls(chatId, (c) => sentTexts(c).some((t) => t.startsWith("Run #1") && t.includes("model cost $0.0012")));
+  });
+
   it("shortens text at a sentence or word boundary", () => {
     expect(shorten("HTTP 400, Cloudflare says [7003] Could not route to /zones/x. Check the zone id and try again.", 60)).toBe("HTTP 400, Cloudflare says [7003] Could not route to…");
     expect(shorten("Short enough.", 60)).toBe("Short enough.");
