@@ -76,17 +76,20 @@ export function decidedCardText(card: CardInput, outcome: string): F {
   return fmt`${cardText(card)}\n\n${F.bold(outcome)}`;
 }
 
-/** The Undo button under a finished run's result. */
-export function undoKeyboard(runId: string): InlineKeyboardMarkup {
-  return { inline_keyboard: [[{ text: "↩️ Undo", callback_data: buttonData("un", runId) }]] };
+/** The Undo button under a finished run's result; it names what it removes ("↩️ Undo: delete D1 database test-storia"). */
+export function undoKeyboard(runId: string, removes: readonly string[] = []): InlineKeyboardMarkup {
+  const what = removes.length === 1 ? `: delete ${removes[0]}` : removes.length > 1 ? `: delete ${removes.length} things` : "";
+  const text = `↩️ Undo${what}`;
+  return { inline_keyboard: [[{ text: text.length > 60 ? `${text.slice(0, 59)}…` : text, callback_data: buttonData("un", runId) }]] };
 }
 
 /** The Undo confirmation: each resource and the exact request that takes it back, newest change first. */
 export function undoConfirmation(runId: string, writes: readonly Approval[]): { text: F; keyboard: InlineKeyboardMarkup } {
-  const list = F.join(writes.map((w) => fmt`• ${w.undo!.label}: ${F.code(`${w.undo!.method} ${w.undo!.path}`)}`), "\n");
+  const list = F.join(writes.map((w) => fmt`• delete ${w.undo!.label}: ${F.code(`${w.undo!.method} ${w.undo!.path}`)}`), "\n");
+  const what = writes.length === 1 ? `delete ${writes[0]!.undo!.label}` : `delete these ${writes.length} things`;
   return {
-    text: fmt`${F.bold("Undo this run?")}\nThese requests will be sent, newest change first:\n${list}`,
-    keyboard: { inline_keyboard: [[{ text: "↩️ Yes, undo", callback_data: buttonData("uy", runId) }, { text: "Keep", callback_data: buttonData("uk", runId) }]] },
+    text: fmt`${F.bold(`Undo this run: ${what}?`)}\nThese requests will be sent, newest change first:\n${list}`,
+    keyboard: { inline_keyboard: [[{ text: writes.length === 1 ? "↩️ Yes, delete it" : "↩️ Yes, delete them", callback_data: buttonData("uy", runId) }, { text: "Keep", callback_data: buttonData("uk", runId) }]] },
   };
 }
 

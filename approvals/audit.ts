@@ -30,13 +30,14 @@ export interface AuditCall {
 }
 
 /** Records an execution before its code runs; returns our run id. */
-export async function auditExecutionRequested(db: D1Database, row: { chatId: number; userId: number; source: "run" | "snippet" | "model" | "mcp"; code: string }): Promise<string> {
+export async function auditExecutionRequested(db: D1Database, row: { chatId: number; userId: number; userName?: string; source: "run" | "snippet" | "model" | "mcp"; code: string }): Promise<string> {
   const id = `run_${crypto.randomUUID().replace(/-/g, "").slice(0, 16)}`;
   const now = Date.now();
+  // The run's number in its chat is taken in the same statement, so two runs never share one.
   await db.prepare(
-    `INSERT INTO audit_executions (id, chat_id, user_id, source, code_hash, code, status, started_at, updated_at)
-     VALUES (?, ?, ?, ?, ?, ?, 'requested', ?, ?)`,
-  ).bind(id, row.chatId, row.userId, row.source, await sha256(row.code), row.code, now, now).run();
+    `INSERT INTO audit_executions (id, chat_id, user_id, user_name, source, code_hash, code, status, started_at, updated_at, number)
+     SELECT ?1, ?2, ?3, ?4, ?5, ?6, ?7, 'requested', ?8, ?8, COALESCE(MAX(number), 0) + 1 FROM audit_executions WHERE chat_id = ?2`,
+  ).bind(id, row.chatId, row.userId, row.userName ?? null, row.source, await sha256(row.code), row.code, now).run();
   return id;
 }
 
@@ -73,28 +74,86 @@ export async function auditCallFinished(db: D1Database, id: number, outcome: { o
     .bind(outcome.ok ? "ok" : "failed", outcome.httpStatus ?? null, outcome.error?.slice(0, 2000) ?? null, now, now, id).run();
 }
 
-/** Records an approval decision (before the approved call runs). */
-export async function auditDecision(db: D1Database, id: number, decision: Extract<AuditCallStatus, "approved" | "rejected" | "expired">, approverId: number | null, at: number): Promise<void> {
-  await db.prepare("UPDATE audit_calls SET status = ?, approver_id = ?, decided_at = ? WHERE id = ?").bind(decision, approverId, at, id).run();
+/** How a write was approved: a tap on Approve, a tap on "Approve all in this run", or automatically under that "Approve all". */
+export type ApprovedVia = "tap" | "approve_all" | "automatic";
+
+/** Who decided, as /audit names them (`name` absent for the expiry alarm and for void cards). */
+export interface Decider {
+  id: number | null;
+  name?: string;
+  via?: ApprovedVia;
 }
 
+/** Records an approval decision (before the approved call runs). */
+export async function auditDecision(db: D1Database, id: number, decision: Extract<AuditCallStatus, "approved" | "rejected" | "expired">, by: Decider, at: number): Promise<void> {
+  await db.prepare("UPDATE audit_calls SET status = ?, approver_id = ?, approver_name = ?, approved_via = ?, decided_at = ? WHERE id = ?")
+    .bind(decision, by.id, by.name ?? null, by.via ?? null, at, id).run();
+}
+
+/** Call rows that stand for a request actually sent (a read, a write after its approval, an undo). */
+const SENT = "('started', 'ok', 'failed')";
+
+/** One run as /audit lists it. */
+export interface AuditRun {
+  id: string;
+  execution_id: string | null;
+  number: number | null;
+  user_id: number;
+  user_name: string | null;
+  source: string;
+  status: string;
+  error: string | null;
+  started_at: number;
+  duration_ms: number | null;
+  /** Requests sent to an API (approval decisions are not calls). */
+  calls: number;
+  /** Estimated model cost of the requests that started or went on with this run, when a model was used. */
+  cost_usd: number | null;
+  /** Writes approved with "Approve all in this run", or automatically under it. */
+  approved_all: number;
+}
+
+const RUN_COLUMNS = `e.id, e.execution_id, e.number, e.user_id, e.user_name, e.source, e.status, e.error, e.started_at, e.duration_ms,
+  (SELECT COUNT(*) FROM audit_calls c WHERE c.execution_id = e.execution_id AND c.status IN ${SENT}) AS calls,
+  (SELECT SUM(u.cost_usd) FROM usage u WHERE u.execution_id = e.execution_id) AS cost_usd,
+  (SELECT COUNT(*) FROM audit_calls c WHERE c.execution_id = e.execution_id AND c.approved_via IN ('approve_all', 'automatic')) AS approved_all`;
+
 /** The last executions of a chat, newest first. */
-export async function recentExecutions(db: D1Database, chatId: number, limit = 10) {
-  const { results } = await db.prepare(
-    `SELECT e.id, e.execution_id, e.user_id, e.source, e.status, e.error, e.started_at, e.duration_ms,
-       (SELECT COUNT(*) FROM audit_calls c WHERE c.execution_id = e.execution_id) AS calls
-     FROM audit_executions e WHERE e.chat_id = ? ORDER BY e.started_at DESC, e.rowid DESC LIMIT ?`,
-  ).bind(chatId, limit).all<{ id: string; execution_id: string | null; user_id: number; source: string; status: string; error: string | null; started_at: number; duration_ms: number | null; calls: number }>();
+export async function recentExecutions(db: D1Database, chatId: number, limit = 10): Promise<AuditRun[]> {
+  const { results } = await db.prepare(`SELECT ${RUN_COLUMNS} FROM audit_executions e WHERE e.chat_id = ? ORDER BY e.started_at DESC, e.rowid DESC LIMIT ?`)
+    .bind(chatId, limit).all<AuditRun>();
   return results;
 }
 
-/** One execution with its calls, by our run id or codemode's execution id, within a chat. */
-export async function executionDetail(db: D1Database, chatId: number, id: string) {
-  const execution = await db.prepare("SELECT * FROM audit_executions WHERE chat_id = ? AND (id = ? OR execution_id = ?)")
-    .bind(chatId, id, id).first<{ id: string; execution_id: string | null; user_id: number; source: string; code_hash: string; code: string; status: string; error: string | null; started_at: number; duration_ms: number | null }>();
+/** One call of a run, as /audit shows it. */
+export interface AuditCallRow {
+  operation: string;
+  method: string;
+  path: string;
+  access: string;
+  risk: string | null;
+  status: string;
+  http_status: number | null;
+  approver_id: number | null;
+  approver_name: string | null;
+  approved_via: string | null;
+  decided_at: number | null;
+  error: string | null;
+  started_at: number;
+  duration_ms: number | null;
+}
+
+/**
+ * One execution with its calls, within a chat: by its number in the chat (`12` or `#12`), our run
+ * id or codemode's execution id. A run of another chat is never found.
+ */
+export async function executionDetail(db: D1Database, chatId: number, id: string): Promise<{ execution: AuditRun & { code: string; code_hash: string }; calls: AuditCallRow[] } | undefined> {
+  const number = /^#?(\d{1,9})$/.exec(id)?.[1];
+  const execution = await db.prepare(`SELECT ${RUN_COLUMNS}, e.code, e.code_hash FROM audit_executions e WHERE e.chat_id = ? AND ${number ? "e.number = ?" : "(e.id = ? OR e.execution_id = ?)"}`)
+    .bind(chatId, ...(number ? [Number(number)] : [id, id])).first<AuditRun & { code: string; code_hash: string }>();
   if (!execution) return undefined;
   const { results: calls } = await db.prepare("SELECT * FROM audit_calls WHERE execution_id = ? ORDER BY id")
-    .bind(execution.execution_id ?? "").all<{ operation: string; method: string; path: string; access: string; risk: string | null; status: string; http_status: number | null; approver_id: number | null; decided_at: number | null; error: string | null; duration_ms: number | null }>();
+    .bind(execution.execution_id ?? "").all<AuditCallRow>();
   return { execution, calls };
 }
 

@@ -12,9 +12,17 @@ export type ButtonVerb =
   | "un" // undo: show the confirmation
   | "uy" // undo: yes, roll back
   | "uk" // undo: keep the changes
-  | "dl"; // delete the message this button is on (a revealed credential)
+  | "dl" // delete the message this button is on (a revealed credential)
+  | "ad" // /audit: open one run's details (id: our run id)
+  | "sr" // /skills: run a saved snippet (id: its name)
+  | "sc" // /skills: show a saved snippet's code
+  | "sd" // /skills: ask to delete a saved snippet
+  | "sy" // /skills: yes, delete it
+  | "sk"; // /skills: keep it
 
 const ID = "[A-Za-z0-9_-]{6,48}";
+/** A saved snippet's name, as `/save` accepts it. */
+export const SNIPPET_NAME = "[A-Za-z0-9][A-Za-z0-9_-]{0,39}";
 
 /** Builds a button's callback_data. */
 export function buttonData(verb: ButtonVerb, id: string): string {
@@ -24,4 +32,9 @@ export function buttonData(verb: ButtonVerb, id: string): string {
 /** Matches the callback_data of the given verbs; `match[1]` is the verb, `match[2]` the id (for grammY's `callbackQuery`). */
 export function buttonPattern(...verbs: ButtonVerb[]): RegExp {
   return new RegExp(`^(${verbs.join("|")}):(${ID})$`);
+}
+
+/** Like `buttonPattern`, for the buttons whose id is a saved snippet's name. */
+export function snippetButtonPattern(...verbs: ButtonVerb[]): RegExp {
+  return new RegExp(`^(${verbs.join("|")}):(${SNIPPET_NAME})$`);
 }

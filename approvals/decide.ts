@@ -54,7 +54,7 @@ export async function decideTap(c: DecideContext, tap: Tap): Promise<Decision> {
   if (c.now >= approval.expiresAt) return (await expireCard(c, approval)) ?? { kind: "none", answer: alreadyDecided(c.approvals.get(approval.id) ?? approval) };
   if (tap.verb === "rj") {
     if (!c.approvals.decide(approval.id, "rejected", tap.tapper.id, c.now)) return { kind: "none", answer: alreadyDecided(c.approvals.get(approval.id) ?? approval) };
-    await auditDecision(c.db, approval.auditCallId, "rejected", tap.tapper.id, c.now);
+    await auditDecision(c.db, approval.auditCallId, "rejected", { id: tap.tapper.id, name: tap.tapper.name }, c.now);
     return { kind: "ended", approval, run, answer: "Rejected. Nothing ran.", reason: `rejected by ${tap.tapper.name}`,
       cardOutcome: `❌ Rejected by ${tap.tapper.name} at ${clock(c.now)} UTC. Nothing was changed by this action.` };
   }
@@ -64,8 +64,8 @@ export async function decideTap(c: DecideContext, tap: Tap): Promise<Decision> {
     return (await voidCard(c, approval, run, reason)) ?? { kind: "none", answer: alreadyDecided(c.approvals.get(approval.id) ?? approval) };
   }
   if (!c.approvals.decide(approval.id, "approved", tap.tapper.id, c.now)) return { kind: "none", answer: alreadyDecided(c.approvals.get(approval.id) ?? approval) };
-  await auditDecision(c.db, approval.auditCallId, "approved", tap.tapper.id, c.now);
   const all = tap.verb === "aa";
+  await auditDecision(c.db, approval.auditCallId, "approved", { id: tap.tapper.id, name: tap.tapper.name, via: all ? "approve_all" : "tap" }, c.now);
   if (all) c.approvals.approveAllFor(approval.executionId, tap.tapper.id, c.now);
   return {
     kind: "approved", approval, run, all,
@@ -78,14 +78,14 @@ export async function decideTap(c: DecideContext, tap: Tap): Promise<Decision> {
 export async function approveAutomatically(c: Pick<DecideContext, "approvals" | "db" | "now">, approval: Approval): Promise<boolean> {
   const by = approval.risk === "destructive" ? undefined : c.approvals.autoApprover(approval.executionId);
   if (by === undefined || !c.approvals.decide(approval.id, "approved", by, c.now, true)) return false;
-  await auditDecision(c.db, approval.auditCallId, "approved", by, c.now);
+  await auditDecision(c.db, approval.auditCallId, "approved", { id: by, via: "automatic" }, c.now);
   return true;
 }
 
 /** Expires a pending card whose time is up (the tap came too late, or the alarm found it). */
 export async function expireCard(c: Pick<DecideContext, "approvals" | "runs" | "db" | "now">, approval: Approval): Promise<Extract<Decision, { kind: "ended" }> | undefined> {
   if (!c.approvals.expire(approval.id, c.now)) return undefined;
-  await auditDecision(c.db, approval.auditCallId, "expired", null, c.now);
+  await auditDecision(c.db, approval.auditCallId, "expired", { id: null }, c.now);
   return { kind: "ended", approval, run: runOf(c, approval), answer: `This card expired at ${clock(approval.expiresAt)} UTC; nothing ran.`,
     reason: "nobody approved it in time; the card expired",
     cardOutcome: `⌛ Expired at ${clock(approval.expiresAt)} UTC: nobody decided in time, so nothing ran and the run was stopped.` };
@@ -93,7 +93,7 @@ export async function expireCard(c: Pick<DecideContext, "approvals" | "runs" | "
 
 async function voidCard(c: DecideContext, approval: Approval, run: RunRecord, reason: string): Promise<Extract<Decision, { kind: "ended" }> | undefined> {
   if (!c.approvals.markVoid(approval.id, reason, c.now)) return undefined;
-  await auditDecision(c.db, approval.auditCallId, "rejected", null, c.now);
+  await auditDecision(c.db, approval.auditCallId, "rejected", { id: null }, c.now);
   return { kind: "ended", approval, run, answer: `This card is void: ${reason}. Nothing ran.`, reason: `the card became void: ${reason}`,
     cardOutcome: `🚫 Void: ${reason}. Nothing ran; ask again to get a card for the current token.` };
 }

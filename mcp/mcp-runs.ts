@@ -36,7 +36,7 @@ export interface McpCaller {
 export async function executeForMcp(runs: Runs, caller: McpCaller, code: string): Promise<ExecutionView> {
   const requester = { id: caller.userId, name: `${caller.userName} via ${caller.client} (token "${caller.tokenName}")` };
   const { run, outcome } = await runs.start({ code, requester, origin: { kind: "mcp", client: caller.client, tokenName: caller.tokenName }, source: "mcp" });
-  if (outcome.status === "completed") return { status: "completed", executionId: outcome.executionId, result: outcome.result, ...(outcome.logs ? { logs: outcome.logs } : {}) };
+  if (outcome.status === "completed") return { status: "completed", executionId: outcome.executionId, result: truncateResult(outcome.result), ...(outcome.logs ? { logs: outcome.logs } : {}) };
   return viewOf(runs, runs.run(run.runId) ?? run);
 }
 

@@ -60,6 +60,7 @@ Cloudflare Code Mode bot — local playground (v${playground.version})
   Local D1 and Durable Objects       ${playground.stateDir}/
   Cloudflare API                     ${urls.emulator ? `local demo account emulator (a stand-in) ${urls.emulator}` : "the real API, with CLOUDFLARE_API_TOKEN from .dev.vars"}
   Model                              ${playground.llmConfigured ? "LLM_* from .dev.vars" : "none configured (commands and code only)"}
+  ENCRYPTION_KEY (/connect, /key)    ${playground.encryptionKey === "dev.vars" ? "from .dev.vars" : `made for the playground, kept in ${playground.stateDir}/encryption-key`}
 You are ${PLAYGROUND_USERS.owner.first_name} (user ${PLAYGROUND_USERS.owner.id}, the owner). Try /cloudflare whoami, then:
   /cloudflare run return (await cloudflare.read({ op: "r2.buckets.list" })).map((b) => b.name)
   /cloudflare run return await cloudflare.write({ op: "d1.database.create", body: { name: "test-storia" } })

@@ -35,10 +35,13 @@ describe("natural-language requests through the model", () => {
     const calls = await waitForCalls(chatId, answered(/You have these R2 buckets/));
     const answer = answers(calls).find((t) => t.startsWith("You have these R2 buckets"))!;
     expect(answer).toContain("shop-assets");
-    expect(answer).toMatch(/⚡ Code Mode · model-\w+ · 800→120 tok · 1 call/);
+    expect(answer).toMatch(/⚡ Code Mode · model-\w+ · 800→120 tok · 1 API call · [\d.]+ m?s/);
     expect(answers(calls)).toContain("🔎 Searching the API…");
     const usage = await env.DB.prepare("SELECT user_id, input_tokens, output_tokens, api_calls FROM usage WHERE chat_id = ?").bind(chatId).first();
     expect(usage).toEqual({ user_id: USERS.owner, input_tokens: 800, output_tokens: 120, api_calls: 1 });
+    // The usage row names the run the turn started, so /audit can show each run's model cost.
+    const linked = await env.DB.prepare("SELECT u.execution_id FROM usage u JOIN audit_executions e ON e.execution_id = u.execution_id WHERE u.chat_id = ? AND e.source = 'model'").bind(chatId).first();
+    expect(linked).not.toBeNull();
   });
 
   it("creates a D1 database: approval card, Approve, then the model's answer names it", async () => {

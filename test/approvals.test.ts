@@ -114,11 +114,13 @@ describe("approval gate, deeper", () => {
     await tap(chatId, result.messageId, dataOf(result, "un"));
     const confirm = buttons(await waitForCalls(chatId, (c) => buttons(c).some((b) => b.data.some((d) => d.startsWith("uy:")))))
       .find((b) => b.data.some((d) => d.startsWith("uy:")))!;
-    expect(confirm.text).toContain("Undo this run?");
+    expect(confirm.text).toContain(`Undo this run: delete D1 database ${name}?`);
+    // The Undo button itself names what it removes.
+    expect(finished.find((c) => c.method === "sendMessage" && c.params.text === result.text)?.params.reply_markup).toMatchObject({ inline_keyboard: [[{ text: `↩️ Undo: delete D1 database ${name}` }]] });
     expect(confirm.text).toContain("d1/database");
     await tap(chatId, confirm.messageId, dataOf(confirm, "uy"));
     const calls = await waitForCalls(chatId, (c) => sentTexts(c).some((t) => t.startsWith("↩️ Undone")));
-    expect(sentTexts(calls).find((t) => t.startsWith("↩️ Undone"))).toContain("1 change reverted");
+    expect(sentTexts(calls).find((t) => t.startsWith("↩️ Undone"))).toBe(`↩️ Undone by Tester: deleted D1 database ${name}.`);
     expect(await d1Names()).not.toContain(name);
     // The used Undo button is taken off the result message.
     expect(calls.some((c) => c.method === "editMessageReplyMarkup" && c.params.message_id === result.messageId
@@ -146,9 +148,9 @@ describe("approval gate, deeper", () => {
 
     await deliver(textUpdate("/audit", { userId: USERS.owner, chatId }));
     const list = await waitForCalls(chatId, (c) => sentTexts(c).some((t) => t.startsWith("Last runs in this chat")));
-    expect(sentTexts(list).find((t) => t.startsWith("Last runs"))).toContain(execution!.execution_id);
+    expect(sentTexts(list).find((t) => t.startsWith("Last runs"))).toContain("#1 completed");
     await deliver(textUpdate(`/audit ${execution!.execution_id}`, { userId: USERS.owner, chatId }));
-    const detail = await waitForCalls(chatId, (c) => sentTexts(c).some((t) => t.startsWith(`Run ${execution!.execution_id}`)));
+    const detail = await waitForCalls(chatId, (c) => sentTexts(c).some((t) => t.startsWith("Run #1") && t.includes(execution!.execution_id)));
     expect(sentTexts(detail).find((t) => t.startsWith("Run "))).toContain("d1.database.create");
 
     const everything = JSON.stringify([

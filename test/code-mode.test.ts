@@ -14,8 +14,9 @@ describe("Code Mode: running code", () => {
     await deliver(textUpdate('/cloudflare run const r = await cloudflare.read({ op: "r2.buckets.list" });\nreturn r.map((b) => b.name);', { userId: USERS.owner, chatId }));
     const calls = await waitForCalls(chatId, (c) => sentTexts(c).some((t) => t.startsWith("✅ Done")));
     const done = sentTexts(calls).find((t) => t.startsWith("✅ Done"))!;
-    expect(done).toContain("1 API call");
     expect(done).toContain('"shop-assets"');
+    // The one footer under every answer that ran code: API calls and time.
+    expect(done).toMatch(/\n\n⚡ Code Mode · 1 API call · [\d.]+ m?s$/);
     expect(cards(calls)).toEqual([]);
   });
 
@@ -34,11 +35,22 @@ describe("Code Mode: running code", () => {
     for (const text of sentTexts(calls).filter((t) => t.startsWith("⚠️ The snippet failed"))) expect(text).toContain("syntax error at line 2, column 11");
   });
 
+  it("reports a syntax error on line 3 as line 3, whatever the code around it", async () => {
+    const chatId = freshChatId();
+    await deliver(textUpdate("/cloudflare run\nconst a = 1;\nconst b = 2;\nconst c = ;", { userId: USERS.owner, chatId }));
+    await deliver(textUpdate("```js\nconst a = await cloudflare.read({ op: \"zones.list\" });\nconst b = a;\nreturn b.;\n```", { userId: USERS.owner, chatId }));
+    await deliver(textUpdate("/cloudflare run async function main() {\n  const x = 1;\n  return x +;\n}", { userId: USERS.owner, chatId }));
+    const calls = await waitForCalls(chatId, (c) => sentTexts(c).filter((t) => t.startsWith("⚠️ The snippet failed")).length === 3);
+    const failures = sentTexts(calls).filter((t) => t.startsWith("⚠️ The snippet failed"));
+    expect(failures.map((t) => /syntax error at line (\d+)/.exec(t)?.[1])).toEqual(["3", "3", "3"]);
+  });
+
   it("reports a failing snippet plainly", async () => {
     const chatId = freshChatId();
     await deliver(textUpdate('/cloudflare run await cloudflare.read({ op: "d1.database.create", body: { name: "x" } })', { userId: USERS.owner, chatId }));
     const calls = await waitForCalls(chatId, (c) => sentTexts(c).some((t) => t.startsWith("⚠️ The snippet failed")));
     expect(sentTexts(calls).join("\n")).toContain("changes the account; use cloudflare.write");
+    expect(sentTexts(calls).find((t) => t.startsWith("⚠️ The snippet failed"))).toMatch(/\n\n⚡ Code Mode · 0 API calls · [\d.]+ m?s$/);
   });
 });
 

@@ -25,6 +25,20 @@ describe("commands", () => {
     expect(text).toContain("cloudflare_code_mode");
   });
 
+  it("shows commands in /start and /help as plain /commands, which Telegram makes tappable, never as monospace", async () => {
+    const chatId = freshChatId();
+    await deliver(textUpdate("/start", { userId: USERS.owner, chatId }));
+    await deliver(textUpdate("/help", { userId: USERS.owner, chatId }));
+    const calls = await waitForCalls(chatId, (c) => sentTexts(c).length >= 2);
+    for (const send of calls.filter((c) => c.method === "sendMessage")) {
+      const text = String(send.params.text);
+      const entities = (send.params.entities ?? []) as Array<{ type: string; offset: number; length: number }>;
+      const monospaceCommands = entities.filter((e) => (e.type === "code" || e.type === "pre") && text.slice(e.offset, e.offset + e.length).startsWith("/"));
+      expect(monospaceCommands.map((e) => text.slice(e.offset, e.offset + e.length))).toEqual([]);
+      expect(text).toMatch(/(^|\s)\/help\b|(^|\s)\/start\b/);
+    }
+  });
+
   it("builds the command menus from the same list: everything in private chats, no secrets commands in groups", () => {
     const menus = Object.fromEntries(commandMenus().map((m) => [m.scope.type, m.commands.map((c) => c.command)]));
     expect(menus.all_private_chats).toEqual(COMMANDS.map((c) => c.command));

@@ -55,7 +55,7 @@ describe("Deep Mode", () => {
     const calls = await waitForCalls(chatId, answered(/^Buckets:/), 30_000);
     const answer = answers(calls).find((t) => t.startsWith("Buckets:"))!;
     expect(answer).toContain("shop-assets");
-    expect(answer).toContain(`⚡ Code Mode · ${short(strong.id)} · 800→120 tok · 1 call`);
+    expect(answer).toContain(`⚡ Code Mode · ${short(strong.id)} · 800→120 tok · 1 API call · `);
     expect(cheap.mock.doGenerateCalls).toHaveLength(0);
     expect(lastUser(strong.mock.doGenerateCalls[0]!.prompt as unknown as Prompt)).toBe("which R2 buckets do I have?");
   });
@@ -78,7 +78,7 @@ describe("Deep Mode", () => {
     expect(answers(calls)).toContain(`↗️ ${short(cheap.id)} declined the request; asking ${short(strong.id)}…`);
     const answer = answers(calls).find((t) => t.startsWith("Buckets:"))!;
     expect(answer).toContain(`↗️ ${short(cheap.id)} declined the request (400→60 tok), so ${short(strong.id)} answered.`);
-    expect(answer).toContain(`⚡ Code Mode · ${short(strong.id)} · 800→120 tok · 1 call`);
+    expect(answer).toContain(`⚡ Code Mode · ${short(strong.id)} · 800→120 tok · 1 API call · `);
     // The strong model starts from the request, not from the cheap model's refusal.
     expect(JSON.stringify(strong.mock.doGenerateCalls[0]!.prompt)).not.toContain("I'm sorry");
     const usage = await env.DB.prepare("SELECT model, input_tokens FROM usage WHERE chat_id = ? ORDER BY id").bind(chatId).all();

@@ -39,9 +39,9 @@ async function run(code: string): Promise<{ chatId: number; done: string }> {
   return { chatId, done: done! };
 }
 
-/** The JSON a "✅ Done" message shows, between its header and its console. */
+/** The JSON a "✅ Done" message shows, between its header and its console (or its footer). */
 function shown(done: string): unknown {
-  const body = done.split("\n").slice(1).join("\n").split("\nConsole\n")[0]!;
+  const body = done.split("\n").slice(1).join("\n").split("\nConsole\n")[0]!.split("\n\n⚡ Code Mode")[0]!;
   return JSON.parse(body);
 }
 

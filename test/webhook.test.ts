@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { STRANGER_LINE } from "../bot/features/copy.ts";
+import { strangerLine } from "../bot/features/copy.ts";
 import { TEST_ENV, USERS } from "./support/test-env.ts";
 import { botCalls, chatStub, deliver, deliverRaw, freshChatId, textUpdate, updateId } from "./support/telegram.ts";
 
@@ -111,7 +111,9 @@ describe("strangers", () => {
   it("get one polite line in a private chat, and no skill, model or API runs", async () => {
     const response = await deliver(textUpdate("list my r2 buckets", { userId: USERS.stranger, chatId: USERS.stranger }));
     expect(response.status).toBe(200);
-    expect(await response.json()).toEqual({ method: "sendMessage", chat_id: USERS.stranger, text: STRANGER_LINE });
+    expect(await response.json()).toEqual({ method: "sendMessage", chat_id: USERS.stranger, text: strangerLine(USERS.stranger) });
+    // The line tells them their user id, so the owner can add it.
+    expect(strangerLine(USERS.stranger)).toContain(`Your Telegram user id is ${USERS.stranger}: ask the owner to add it to ALLOWED_USER_IDS`);
     await expectNothingHappened(USERS.stranger);
   });
 
@@ -130,7 +132,8 @@ describe("strangers", () => {
       callback_query: { id: "cb-stranger", from: { id: USERS.stranger, is_bot: false, first_name: "S" }, chat_instance: "c",
         message: { message_id: 5, date: 1, chat: { id: chatId, type: "private" } }, data: "approve:abc" },
     });
-    expect(await response.json()).toMatchObject({ method: "answerCallbackQuery", callback_query_id: "cb-stranger", show_alert: true, text: STRANGER_LINE });
+    expect(await response.json()).toMatchObject({ method: "answerCallbackQuery", callback_query_id: "cb-stranger", show_alert: true, text: strangerLine(USERS.stranger) });
+    expect(strangerLine(USERS.stranger).length).toBeLessThanOrEqual(200); // Telegram's limit for an alert
     await expectNothingHappened(chatId);
   });
 });

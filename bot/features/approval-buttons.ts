@@ -52,6 +52,6 @@ async function answer(ctx: BotContext, tapped: TapAnswer): Promise<void> {
   } catch (error) {
     // The decision is already recorded: retrying the tap would only be told "already approved".
     console.error(JSON.stringify({ level: "error", event: "after_decision_failed", chat_id: ctx.chat?.id, error: describeError(error) }));
-    await ctx.say(fmt`${F.bold("⚠️ Something failed after the decision")}: ${error instanceof Error ? error.message : String(error)}\nThe decision itself is recorded; see ${F.code("/audit")}.`).catch(() => undefined);
+    await ctx.say(fmt`${F.bold("⚠️ Something failed after the decision")}: ${error instanceof Error ? error.message : String(error)}\nThe decision itself is recorded; see ${"/audit"}.`).catch(() => undefined);
   }
 }

@@ -9,6 +9,7 @@
 import { FormattedString as F, fmt } from "@grammyjs/parse-mode";
 import { Composer } from "grammy";
 import type { Config } from "../../core/config.ts";
+import { noModelText } from "../../skills/cloudflare/agent/no-model.ts";
 import { availableModels, strongModel } from "../../skills/cloudflare/agent/providers.ts";
 import type { BotContext } from "../context.ts";
 
@@ -40,7 +41,7 @@ export function createAssistantFeature(config: Config, env: Env): Composer<BotCo
     if (wanted !== "") {
       const choice = models.find((m) => m.id === wanted || m.model === wanted);
       if (!choice) {
-        await ctx.say(fmt`No model ${F.code(wanted)} here. ${F.code("/model")} lists them.`);
+        await ctx.say(fmt`No model ${F.code(wanted)} here. ${"/model"} lists them.`);
         return;
       }
       turns.memory.setSetting("model", choice.id);
@@ -49,12 +50,12 @@ export function createAssistantFeature(config: Config, env: Env): Composer<BotCo
       return;
     }
     if (models.length === 0) {
-      await ctx.say(fmt`No model is configured. Set ${F.code("LLM_PROVIDER")}, ${F.code("LLM_MODEL")} and ${F.code("LLM_API_KEY")} (README: Models).`);
+      await ctx.say(noModelText(config));
       return;
     }
     const current = turns.model(keys);
     const own = models.filter((m) => m.ownKey);
-    const yours = own.length > 0 ? fmt`\nWith your own key (${F.code("/key")}): ${F.join(own.map((m) => F.code(m.id)), ", ")}` : "";
+    const yours = own.length > 0 ? fmt`\nWith your own key (${"/key"}): ${F.join(own.map((m) => F.code(m.id)), ", ")}` : "";
     const auto = turns.auto && strong ? fmt` (auto: ${F.code(strong.id)} when it fails)` : "";
     const deep = strong ? fmt`\nStrong model: ${F.code(strong.id)} (${F.code("/deep <request>")}, ${F.code("/model auto")})` : "";
     await ctx.say(fmt`${F.bold("Model")}: ${F.code(current?.id ?? "none")}${auto}\nAvailable: ${F.join(models.map((m) => F.code(m.id)), ", ")}${yours}${deep}`, {

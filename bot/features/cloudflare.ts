@@ -46,8 +46,8 @@ ${usage()}`;
 
 function usage(): FormattedString {
   return fmt`${F.bold("/cloudflare")} — your Cloudflare account
-${F.code("/cloudflare whoami")} — who the API token belongs to and what it reaches
-${F.code("/cloudflare run <js>")} — run JavaScript against the Cloudflare API (writes ask first)`;
+/cloudflare whoami — who the API token belongs to and what it reaches
+/cloudflare run <js> — run JavaScript against the Cloudflare API (writes ask first)`;
 }
 
 /** Picks the requester's connected token when they have one, else the deployment's. */
@@ -111,13 +111,13 @@ function inactiveText(info: WhoAmI, source: TokenSource): FormattedString {
   const when = info.token.expiresOn ? ` on ${isoDay(info.token.expiresOn)}` : "";
   const state = info.token.status === "expired" ? `expired${when}` : `is ${info.token.status}`;
   return source.kind === "user"
-    ? fmt`Your connected token ${F.code(`…${source.last4}`)} (${F.code(info.token.id)}) ${state}, so Cloudflare refuses it. Roll it or create a new one at ${TOKENS_PAGE} and ${F.code("/connect")} it, or ${F.code("/disconnect")} to use the bot's token.`
+    ? fmt`Your connected token ${F.code(`…${source.last4}`)} (${F.code(info.token.id)}) ${state}, so Cloudflare refuses it. Roll it or create a new one at ${TOKENS_PAGE} and ${"/connect"} it, or ${"/disconnect"} to use the bot's token.`
     : fmt`The Cloudflare API token (${F.code(info.token.id)}) ${state}, so Cloudflare refuses it. Roll it or create a new one at ${TOKENS_PAGE}, then set ${F.code("CLOUDFLARE_API_TOKEN")}.`;
 }
 
 function refusedText(why: string, source: TokenSource): FormattedString {
   return source.kind === "user"
-    ? fmt`Cloudflare refused your connected token ${F.code(`…${source.last4}`)}: ${why}. Create a token at ${TOKENS_PAGE} and ${F.code("/connect")} it, or ${F.code("/disconnect")} to use the bot's token.`
+    ? fmt`Cloudflare refused your connected token ${F.code(`…${source.last4}`)}: ${why}. Create a token at ${TOKENS_PAGE} and ${"/connect"} it, or ${"/disconnect"} to use the bot's token.`
     : fmt`Cloudflare refused the API token: ${why}. Create a token at ${TOKENS_PAGE} and set ${F.code("CLOUDFLARE_API_TOKEN")} to it.`;
 }
 

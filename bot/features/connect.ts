@@ -99,7 +99,7 @@ export function createConnectFeature(deps: ConnectFeatureDeps): Composer<BotCont
   });
 
   feature.chatType(["group", "supergroup"]).command("connect", async (ctx) => {
-    await ctx.say(fmt`${F.code("/connect")} works only in a private chat, so nobody else sees your token. Open a chat with @${ctx.me.username} and send ${F.code("/connect")} there.`);
+    await ctx.say(fmt`${"/connect"} works only in a private chat, so nobody else sees your token. Open a chat with @${ctx.me.username} and send ${"/connect"} there.`);
   });
 
   feature.chatType("private").command("connect", async (ctx) => {
@@ -109,7 +109,7 @@ export function createConnectFeature(deps: ConnectFeatureDeps): Composer<BotCont
     await awaitSecret(storage, userId, "cloudflare-token");
     await ctx.say(fmt`${F.bold("Connect your Cloudflare API token")}
 Send the token as your next message (within ${String(AWAITING_TOKEN_MS / 60_000)} minutes). I delete that message at once, check the token with Cloudflare and keep it encrypted; your /cloudflare commands then use it, in every chat.${current ? fmt`\nIt replaces your connected token ${F.code(`…${current.last4}`)}.` : ""}
-Create one at ${TOKENS_PAGE} with only the permissions you want the bot to have. ${F.code("/cancel")} stops.`);
+Create one at ${TOKENS_PAGE} with only the permissions you want the bot to have. ${"/cancel"} stops.`);
   });
 
   feature.command("disconnect", async (ctx) => {
@@ -121,7 +121,7 @@ Create one at ${TOKENS_PAGE} with only the permissions you want the bot to have.
       : `The bot has no token of its own, so /cloudflare commands need /connect again.`;
     await ctx.say(removed
       ? fmt`Disconnected token ${F.code(`…${removed.last4}`)}: the bot no longer stores it. ${fallback}\nIt still works at Cloudflare until you delete or roll it at ${TOKENS_PAGE}.`
-      : fmt`You have no connected token. ${deps.config.CLOUDFLARE_API_TOKEN ? "Your /cloudflare commands use the bot's token." : fmt`Send ${F.code("/connect")} in a private chat to use your own.`}`);
+      : fmt`You have no connected token. ${deps.config.CLOUDFLARE_API_TOKEN ? "Your /cloudflare commands use the bot's token." : fmt`Send ${"/connect"} in a private chat to use your own.`}`);
   });
 
   feature.command("cancel", async (ctx) => {
@@ -140,7 +140,7 @@ async function handleSecret(deps: ConnectFeatureDeps, kind: AwaitingKind, userId
 
 /** Checks and stores a token; returns what to tell the person. Never throws, never includes the token. */
 async function connectToken(deps: ConnectFeatureDeps, userId: number, token: string): Promise<FormattedString> {
-  const retry = fmt`Nothing was stored; send ${F.code("/connect")} to try again.`;
+  const retry = fmt`Nothing was stored; send ${"/connect"} to try again.`;
   if (!isWellFormedToken(token)) {
     return fmt`That does not look like a Cloudflare API token (letters, digits, - and _ only, as Cloudflare shows it once when you create it). ${retry}`;
   }
@@ -155,7 +155,7 @@ async function connectToken(deps: ConnectFeatureDeps, userId: number, token: str
     const stored = await saveUserToken(deps.db, key, { userId, token, tokenId: verified.id });
     console.log(JSON.stringify({ level: "info", event: "user_token_connected", user_id: userId, token_id: verified.id }));
     const expiry = verified.expiresOn ? `expires ${isoDay(verified.expiresOn)}` : "no expiry";
-    return fmt`✅ Connected token ${F.code(`…${stored.last4}`)} (status ${verified.status}, ${expiry}). Your /cloudflare commands now use it in every chat; ${F.code("/disconnect")} removes it.`;
+    return fmt`✅ Connected token ${F.code(`…${stored.last4}`)} (status ${verified.status}, ${expiry}). Your /cloudflare commands now use it in every chat; ${"/disconnect"} removes it.`;
   } catch (error) {
     if (error instanceof TokenVaultError) return keyProblemText(error);
     if (error instanceof CloudflareApiError) return fmt`${verifyFailureText(error, deps.config.CLOUDFLARE_API_BASE)} ${retry}`;

@@ -41,7 +41,7 @@ export function createLlmKeysFeature(deps: LlmKeysFeatureDeps): Composer<BotCont
   const feature = new Composer<BotContext>();
 
   feature.chatType(["group", "supergroup"]).command("key", async (ctx) => {
-    await ctx.say(fmt`${F.code("/key")} works only in a private chat, so nobody else sees your key. Open a chat with @${ctx.me.username} and send ${F.code("/key")} there.`);
+    await ctx.say(fmt`${"/key"} works only in a private chat, so nobody else sees your key. Open a chat with @${ctx.me.username} and send ${"/key"} there.`);
   });
 
   feature.chatType("private").command("key", async (ctx) => {
@@ -59,7 +59,7 @@ export function createLlmKeysFeature(deps: LlmKeysFeatureDeps): Composer<BotCont
       const removed = await deleteLlmKey(deps.db, userId, name);
       await ctx.say(removed
         ? fmt`Removed your ${name} key ${F.code(`…${removed.last4}`)}: the bot no longer stores it. It still works at ${name} until you revoke it there.`
-        : fmt`You have no ${name} key stored. ${F.code("/key")} lists yours.`);
+        : fmt`You have no ${name} key stored. ${"/key"} lists yours.`);
       return;
     }
     if (!(await vaultReady(ctx, deps.config, "/key", "key"))) return;
@@ -67,7 +67,7 @@ export function createLlmKeysFeature(deps: LlmKeysFeatureDeps): Composer<BotCont
     await awaitSecret(deps.storage, userId, `llm-key:${name}`);
     await ctx.say(fmt`${F.bold(`Store your ${name} API key`)}
 Send the key as your next message (within ${String(AWAITING_TOKEN_MS / 60_000)} minutes). I delete that message at once and keep the key encrypted; your model requests then use it, in every chat. It is not checked with ${name}.${current ? fmt`\nIt replaces your stored key ${F.code(`…${current.last4}`)}.` : ""}
-${F.code("/cancel")} stops.`);
+${"/cancel"} stops.`);
   });
 
   return feature;
@@ -86,7 +86,7 @@ export function storeLlmKey(deps: LlmKeysFeatureDeps): SecretHandler {
       console.log(JSON.stringify({ level: "info", event: "user_llm_key_stored", user_id: userId, provider }));
       const models = ownModelIds(deps, provider);
       const use = models.length > 0
-        ? fmt`it is used on your next request (${F.join(models.map((m) => F.code(m)), ", ")}; ${F.code("/model")} picks another).`
+        ? fmt`it is used on your next request (${F.join(models.map((m) => F.code(m)), ", ")}; ${"/model"} picks another).`
         : fmt`but no model uses it here: ${provider} keys are used only when the bot's ${F.code("LLM_PROVIDER")} is ${provider}.`;
       return fmt`✅ Stored your ${provider} key ${F.code(`…${stored.last4}`)} — stored, not checked: ${use} ${F.code(`/key ${provider} remove`)} deletes it.`;
     } catch (error) {

@@ -14,6 +14,6 @@ Ask in plain words (“list my R2 buckets”, “create a D1 database called tes
 
 ${F.bold("Safe by default:")} reading runs at once; anything that changes your account pauses and shows you an Approve / Reject card first. Only you or a listed approver can tap it, it works once, and every step is written to an audit log.
 
-Start with ${F.code("/help")}.`;
+Try /cloudflare whoami, see what you can do with /skills, or read /help.`;
   await ctx.say(text);
 });

@@ -12,6 +12,7 @@ import type { RunRecord, RunStore } from "../../approvals/run-store.ts";
 import { requestLine } from "../../approvals/stored-request.ts";
 import { describeError } from "../../core/errors.ts";
 import type { ChatDesk, RunEnd, RunListener } from "../../skills/cloudflare/code-mode/run-listener.ts";
+import { runFooter } from "../format/run-footer.ts";
 import { renderResult } from "../format/run-result.ts";
 import { sendLong } from "../format/send.ts";
 
@@ -64,11 +65,12 @@ export class ChatPresenter implements ChatDesk, RunListener {
     await sendLong(this.api, this.chatId, text, { replyMarkup: keyboard, ...this.threadOption(run) });
   }
 
-  async undone(run: RunRecord, report: { by: string; reverted: number; failures: string[] }): Promise<void> {
+  async undone(run: RunRecord, report: { by: string; reverted: number; removed: string[]; failures: string[] }): Promise<void> {
     const carrier = this.runs.undoMessage(run.runId);
     if (carrier !== undefined) await this.api.editMessageReplyMarkup(this.chatId, carrier, { reply_markup: { inline_keyboard: [] } }).catch(() => undefined);
-    const left = report.failures.length > 0 ? `, ${report.failures.length} could not be reverted:\n${report.failures.map((f) => `• ${f}`).join("\n")}` : ".";
-    await sendLong(this.api, this.chatId, fmt`${F.bold(`↩️ Undone by ${report.by}`)}: ${String(report.reverted)} change${report.reverted === 1 ? "" : "s"} reverted${left}`, this.threadOption(run));
+    const removed = report.removed.length > 0 ? `deleted ${report.removed.join(", ")}` : "nothing was deleted";
+    const left = report.failures.length > 0 ? `; ${report.failures.length} could not be undone:\n${report.failures.map((f) => `• ${f}`).join("\n")}` : ".";
+    await sendLong(this.api, this.chatId, fmt`${F.bold(`↩️ Undone by ${report.by}`)}: ${removed}${left}`, this.threadOption(run));
   }
 
   async notice(run: RunRecord, text: string): Promise<void> {
@@ -83,17 +85,18 @@ export class ChatPresenter implements ChatDesk, RunListener {
     const thread = this.threadOption(run);
     switch (end.status) {
       case "completed": {
-        const view = renderResult(end.result, { calls: end.reads + end.writes, writes: end.writes, ...(end.logs ? { logs: end.logs } : {}) });
         const note = end.undo.irreversible.length > 0 ? fmt`\n${F.italic(`Can't be undone automatically: ${end.undo.irreversible.join("; ")}`)}` : new F("");
-        if (view.document) await this.api.sendDocument(this.chatId, document(view.document.content, view.document.fileName), this.thread(run));
-        const keyboard = end.undo.reversible > 0 ? undoKeyboard(run.runId) : undefined;
+        const view = renderResult(end.result, { calls: end.reads + end.writes, writes: end.writes, ms: elapsed(run), ...(end.logs ? { logs: end.logs } : {}) });
+        const keyboard = end.undo.reversible > 0 ? undoKeyboard(run.runId, end.undo.removes) : undefined;
         const sent = await sendLong(this.api, this.chatId, fmt`${view.text}${note}`, { ...thread, ...(keyboard ? { replyMarkup: keyboard } : {}) });
         const carrier = sent.at(-1);
         if (keyboard && carrier) this.runs.setUndoMessage(run.runId, carrier.message_id);
+        // After the message that refers to it, so the file is read in the right order.
+        if (view.document) await this.api.sendDocument(this.chatId, document(view.document.content, view.document.fileName), this.thread(run));
         return;
       }
       case "error":
-        await sendLong(this.api, this.chatId, fmt`${F.bold("⚠️ The snippet failed")}\n${end.error}`, thread);
+        await sendLong(this.api, this.chatId, fmt`${F.bold("⚠️ The snippet failed")}\n${end.error}\n\n${F.italic(runFooter({ apiCalls: end.apiCalls ?? 0, ms: elapsed(run) }))}`, thread);
         return;
       case "refused":
         await sendLong(this.api, this.chatId, fmt`${F.bold("⛔")} ${end.reason}`, thread);
@@ -111,6 +114,11 @@ export class ChatPresenter implements ChatDesk, RunListener {
   private threadOption(run: RunRecord): { threadId?: number } {
     return run.threadId !== null ? { threadId: run.threadId } : {};
   }
+}
+
+/** How long a run took, from its start to its end (including any wait for a tap). */
+function elapsed(run: RunRecord): number {
+  return (run.finishedAt ?? Date.now()) - run.createdAt;
 }
 
 function document(content: string, fileName: string): InputFile {

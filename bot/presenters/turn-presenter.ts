@@ -38,7 +38,7 @@ export class TurnPresenter implements TurnOutput {
     const undo = answer.undo;
     const note = undo && undo.offer.irreversible.length > 0 ? fmt`\n${F.italic(`Can't be undone automatically: ${undo.offer.irreversible.join("; ")}`)}` : new F("");
     const badge = answer.footer ? fmt`\n\n${F.italic(answer.footer)}` : new F("");
-    const keyboard = undo && undo.offer.reversible > 0 ? undoKeyboard(undo.runId) : undefined;
+    const keyboard = undo && undo.offer.reversible > 0 ? undoKeyboard(undo.runId, undo.offer.removes) : undefined;
     const carrier = await this.replace(threadId, messageId, fmt`${answer.text}${note}${badge}`, keyboard);
     if (undo && keyboard && carrier !== undefined) this.runs.setUndoMessage(undo.runId, carrier);
   }

@@ -10,7 +10,7 @@ import { isAllowedUser, readConfig, type Config } from "../../core/config.ts";
 import { describeError } from "../../core/errors.ts";
 import { UpdateRejectedError } from "../errors.ts";
 import { botInfoFor } from "../bot-info.ts";
-import { STRANGER_LINE, STALE_BUTTON_LINE } from "../features/copy.ts";
+import { strangerLine, STALE_BUTTON_LINE } from "../features/copy.ts";
 import { routeOf, type ValidUpdate } from "./update-schema.ts";
 import { strictWorkersAdapter } from "./strict-adapter.ts";
 
@@ -60,9 +60,9 @@ function createWebhookHandler(config: Config, env: Env): WebhookHandler {
     }
     if (!isAllowedUser(config, route.userId)) {
       if (ctx.callbackQuery) {
-        await ctx.answerCallbackQuery({ text: STRANGER_LINE, show_alert: true });
+        await ctx.answerCallbackQuery({ text: strangerLine(route.userId), show_alert: true });
       } else if (route.chatType === "private") {
-        await ctx.reply(STRANGER_LINE);
+        await ctx.reply(strangerLine(route.userId));
       }
       return;
     }

@@ -47,6 +47,8 @@ export interface Playground {
   realCloudflare: boolean;
   /** True when .dev.vars configures a model (LLM_PROVIDER). */
   llmConfigured: boolean;
+  /** Where ENCRYPTION_KEY comes from: your .dev.vars, or the key the playground keeps in its state folder. */
+  encryptionKey: "dev.vars" | "generated";
   api: FakeBotApi;
   client: ObservedWebhookClient;
   log: ChatLog;
@@ -82,6 +84,7 @@ export async function startPlayground(options: PlaygroundOptions = {}): Promise<
   const devVars = options.devVars !== false && existsSync(".dev.vars") ? readFileSync(".dev.vars", "utf8") : "";
   const realCloudflare = options.cloudflare !== "emulator" && /^CLOUDFLARE_API_TOKEN=\S+/m.test(devVars);
   const llmConfigured = /^LLM_PROVIDER=\S+/m.test(devVars);
+  const ownEncryptionKey = /^ENCRYPTION_KEY=\S+/m.test(devVars);
   const secret = randomBytes(18).toString("base64url");
 
   const started: Array<() => Promise<void>> = [];
@@ -106,6 +109,8 @@ export async function startPlayground(options: PlaygroundOptions = {}): Promise<
       // So /mcp shows the local endpoint an MCP client can use.
       `PUBLIC_URL=http://127.0.0.1:${workerPort}`,
       ...(emulator ? [`CLOUDFLARE_API_TOKEN=${DEMO_API_TOKEN}`, `CLOUDFLARE_API_BASE=${emulator.apiBase}`] : []),
+      // /connect and /key store secrets encrypted: without a key of your own, one kept with the local state.
+      ...(ownEncryptionKey ? [] : [`ENCRYPTION_KEY=${playgroundEncryptionKey(stateDir)}`]),
     ].join("\n") + "\n", { mode: 0o600 });
 
     progress("Applying D1 migrations to the local database…");
@@ -148,7 +153,7 @@ export async function startPlayground(options: PlaygroundOptions = {}): Promise<
         chat: `${web.url}/`, worker: worker.url, webhook: `${worker.url}/telegram`, telegram: telegram.url,
         telegramCalls: `${telegram.url}/__fake/calls`, ...(emulator ? { emulator: emulator.url } : {}),
       },
-      version, stateDir, realCloudflare, llmConfigured, api: telegram.api, client, log,
+      version, stateDir, realCloudflare, llmConfigured, encryptionKey: ownEncryptionKey ? "dev.vars" : "generated", api: telegram.api, client, log,
       ...(emulator ? { emulator } : {}),
       stop: () => (stopped ??= stopAll()),
     };
@@ -176,4 +181,20 @@ function freePort(): Promise<number> {
       server.close(() => resolve(port));
     });
   });
+}
+
+/**
+ * The playground's ENCRYPTION_KEY: 32 random bytes made on first start and kept in the state
+ * folder (`encryption-key`, readable only by you), so tokens and keys stored with /connect and
+ * /key stay readable across restarts. Deleting the state folder forgets them together.
+ */
+export function playgroundEncryptionKey(stateDir: string): string {
+  const file = `${stateDir}/encryption-key`;
+  if (existsSync(file)) {
+    const kept = readFileSync(file, "utf8").trim();
+    if (Buffer.from(kept, "base64").length === 32) return kept;
+  }
+  const key = randomBytes(32).toString("base64");
+  writeFileSync(file, `${key}\n`, { mode: 0o600 });
+  return key;
 }

@@ -107,9 +107,9 @@ export async function runTour(pg: Playground, print: (line: string) => void): Pr
 
   await step("Undo → confirm: the database is deleted again", async () => {
     const asked = await tap(owner, done!, "un");
-    const confirm = await waitFor(pg, asked.from, "an 'Undo this run?' confirmation", (e) => hasButton(e, "uy") && Boolean(e.kind === "bot" && e.text?.startsWith("Undo this run?")));
+    const confirm = await waitFor(pg, asked.from, "an 'Undo this run?' confirmation", (e) => hasButton(e, "uy") && Boolean(e.kind === "bot" && e.text?.startsWith("Undo this run: delete D1 database")));
     const { from } = await tap(owner, confirm, "uy");
-    await waitFor(pg, from, "↩️ Undone: 1 change reverted", (e) => sent(e, owner.id, (t) => t.startsWith("↩️ Undone") && t.includes("1 change reverted")));
+    await waitFor(pg, from, `↩️ Undone: deleted D1 database ${name}`, (e) => sent(e, owner.id, (t) => t.startsWith("↩️ Undone") && t.includes(`deleted D1 database ${name}`)));
     if ((await d1Names(emulator.apiBase)).includes(name)) throw new TourStepError(`${name} still exists after Undo`);
   });
 

@@ -19,6 +19,9 @@ if (!available && !inCi) {
 
 const root = new URL("../../", import.meta.url).pathname;
 const SCREENSHOT = join(root, "test-results/playground.png");
+// The phone-width screenshots the README shows: written to docs/ when UPDATE_SCREENSHOTS=1 (so a
+// plain test run leaves the tree clean), else next to the other test output.
+const SHOTS = join(root, process.env.UPDATE_SCREENSHOTS === "1" ? "docs" : "test-results");
 
 describe.skipIf(!available && !inCi)("the web playground, in Chromium", () => {
   let playground: Playground;
@@ -82,9 +85,9 @@ describe.skipIf(!available && !inCi)("the web playground, in Chromium", () => {
     const creates = async () => (await emulator.requests({ path: `/accounts/${DEMO_ACCOUNT_ID}/d1/database`, method: "POST" })).filter((r) => r.body.includes(`"${name}"`)).length;
     expect(await creates()).toBe(1);
 
-    await done.getByRole("button", { name: "↩️ Undo" }).click();
-    const confirm = botMessage("Undo this run?");
-    await confirm.getByRole("button", { name: "↩️ Yes, undo" }).click();
+    await done.getByRole("button", { name: /^↩️ Undo: delete D1 database/ }).click();
+    const confirm = botMessage("Undo this run: delete D1 database");
+    await confirm.getByRole("button", { name: "↩️ Yes, delete it" }).click();
     await botMessage("↩️ Undone by Olivia").waitFor();
     await expect.poll(() => confirm.locator("button").count()).toBe(0);
     const deletes = await emulator.requests({ method: "DELETE" });
@@ -127,4 +130,120 @@ describe.skipIf(!available && !inCi)("the web playground, in Chromium", () => {
 
     expect(errors).toEqual([]);
   }, 120_000);
+});
+
+// The same flows on a phone-sized screen (390 px), in a playground of its own, with the
+// screenshots the README shows. Someone looks at them before they are committed.
+describe.skipIf(!available && !inCi)("the web playground on a phone, in Chromium", () => {
+  let playground: Playground;
+  let context: BrowserContext;
+  let page: Page;
+  let profile: string;
+
+  beforeAll(async () => {
+    playground = await startPlayground({
+      port: 0, stateDir: mkdtempSync(join(tmpdir(), "codemode-phone-")), removeStateDir: true, devVars: false, cloudflare: "emulator",
+    });
+    profile = mkdtempSync(join(tmpdir(), "codemode-chromium-"));
+    context = await chromium.launchPersistentContext(profile, {
+      executablePath: CHROMIUM,
+      headless: true,
+      args: ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+      viewport: { width: 390, height: 844 },
+    });
+    page = context.pages()[0] ?? (await context.newPage());
+  }, 120_000);
+
+  afterAll(async () => {
+    await context?.close();
+    if (profile) rmSync(profile, { recursive: true, force: true });
+    await playground?.stop();
+  }, 30_000);
+
+  it("on a phone-width screen: a read, a write with Approve and Undo, /skills → Run, /audit → details, /key; saves screenshots", async () => {
+    const phone = page;
+    const errors: string[] = [];
+    phone.on("pageerror", (error) => errors.push(error.message));
+    await phone.goto(playground.urls.chat);
+    await expect.poll(() => phone.locator("#bot-name").textContent()).toContain("Code Mode");
+    const say = async (text: string) => {
+      await phone.locator("#input").fill(text);
+      await phone.locator("#input").press("Enter");
+    };
+    const bot = (text: string | RegExp) => phone.locator(".row.in", { hasText: text }).last();
+    const shoot = async (file: string, top?: ReturnType<typeof bot>) => {
+      await phone.locator("#messages").evaluate((box: { scrollTop: number; scrollHeight: number }) => { box.scrollTop = box.scrollHeight; });
+      if (top) await top.evaluate((row: { scrollIntoView: (options: { block: string }) => void }) => row.scrollIntoView({ block: "start" }));
+      await phone.locator("#toast").waitFor({ state: "hidden" });
+      mkdirSync(SHOTS, { recursive: true });
+      await phone.screenshot({ path: join(SHOTS, file) });
+    };
+    // Nothing on the page is wider than the phone (no sideways scrolling).
+    const fitsWidth = () => phone.evaluate(() => {
+      const page = globalThis as unknown as { document: { documentElement: { scrollWidth: number } }; innerWidth: number };
+      return page.document.documentElement.scrollWidth <= page.innerWidth;
+    });
+    const doneCount = () => phone.locator(".row.in", { hasText: "✅ Done" }).count();
+
+    // /start: its commands are tappable, as in Telegram.
+    await say("/start");
+    await bot("I operate your Cloudflare account").waitFor();
+    await bot("I operate your Cloudflare account").locator(".cmd", { hasText: "/help" }).waitFor();
+
+    // A read, saved as a snippet.
+    const before = await doneCount();
+    await say('/cloudflare run return await cloudflare.read({ op: "accounts.list" });');
+    await expect.poll(doneCount, { timeout: 30_000 }).toBe(before + 1);
+    expect(await bot("✅ Done").textContent()).toMatch(/⚡ Code Mode · 1 API call · [\d.]+ m?s/);
+    await say("/save accounts Lists the accounts this token reaches");
+    await bot("💾 Saved accounts").waitFor();
+
+    // A write: Approve, then Undo, which names what it deletes.
+    const name = `phone-${Math.random().toString(36).slice(2, 8)}`;
+    await say(`/cloudflare run return await cloudflare.write({ op: "d1.database.create", body: { name: "${name}" } })`);
+    await bot(name).getByRole("button", { name: "✅ Approve", exact: true }).click();
+    const done = bot(/✅ Done[\s\S]*/).filter({ hasText: name });
+    await done.waitFor();
+    await done.getByRole("button", { name: `↩️ Undo: delete D1 database ${name}` }).click();
+    await bot(`Undo this run: delete D1 database ${name}?`).getByRole("button", { name: "↩️ Yes, delete it" }).click();
+    await bot(`↩️ Undone by Olivia (@owner): deleted D1 database ${name}.`).waitFor();
+    await shoot("phone-write-undo.png");
+    expect(await fitsWidth()).toBe(true);
+
+    // /skills: the browser, and its Run button.
+    await say("/skills");
+    const skills = bot("Saved snippets");
+    await skills.waitFor();
+    expect(await skills.textContent()).toContain("accounts — Lists the accounts this token reaches");
+    const runs = await doneCount();
+    await skills.getByRole("button", { name: "▶️ Run accounts" }).click();
+    await expect.poll(doneCount, { timeout: 30_000 }).toBe(runs + 1);
+    await shoot("phone-skills.png", skills);
+    expect(await fitsWidth()).toBe(true);
+
+    // /audit: the list by number, and a run's details from its button.
+    await say("/audit");
+    const list = bot("Last runs in this chat");
+    await list.waitFor();
+    // Newest first: the snippet's run, then the write (its details show the decision), then the read.
+    const write = list.locator(".keyrow button").nth(1);
+    const label = String(await write.textContent());
+    expect(label).toMatch(/^#\d+ details$/);
+    await write.click();
+    const detail = bot(`Run ${label.replace(" details", "")}`);
+    await detail.waitFor();
+    expect(await detail.textContent()).toContain("d1.database.create");
+    expect(await detail.textContent()).toMatch(/approved by Olivia \(@owner\) at \d\d:\d\d UTC → ok 200/);
+    expect(await detail.textContent()).toMatch(/undo d1\.database\.create[\s\S]*sent by Undo, after its confirmation → ok 200/);
+    await shoot("phone-audit.png", list);
+    expect(await fitsWidth()).toBe(true);
+
+    // /key works offline: the playground made an ENCRYPTION_KEY for its state folder.
+    await say("/key openai");
+    await bot("openai").waitFor();
+    await say("sk-playground-test-key-1234");
+    await bot("✅ Stored your openai key").waitFor();
+
+    expect(errors).toEqual([]);
+  }, 180_000);
 });

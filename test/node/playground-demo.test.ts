@@ -27,7 +27,7 @@ describe("npm run demo", () => {
       "Approval needed",
       "Olivia › [taps “✅ Approve”]",
       "toast to Olivia: Approved. Running…",
-      "↩️ Undone by Olivia (@owner): 1 change reverted.",
+      "↩️ Undone by Olivia (@owner): deleted D1 database ",
       "Sam    › [taps “✅ Approve”]",
       "alert to Sam: Sorry, this bot is private",
     ]) expect(stdout).toContain(line);

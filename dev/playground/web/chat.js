@@ -145,12 +145,25 @@ function build(parent, text, start, end, ents) {
   parent.append(text.slice(pos, end));
 }
 
+/**
+ * Telegram finds /commands in a message's plain text itself and makes them tappable; text inside
+ * an entity (monospace, a link…) stays as it is. The same here, for the parts no entity covers.
+ */
+function withCommands(text, ents) {
+  const found = [];
+  for (const match of text.matchAll(/(^|[\s(])(\/[a-z][a-z0-9_]{0,31})(?![\w/])/gi)) {
+    const offset = match.index + match[1].length, end = offset + match[2].length;
+    if (!ents.some((e) => e.offset < end && offset < e.end)) found.push({ type: "bot_command", offset, length: end - offset, end });
+  }
+  return ents.concat(found);
+}
+
 function formatted(text, entities) {
   const box = el("div", "text");
-  const ents = (entities || [])
+  const given = (entities || [])
     .filter((e) => Number.isInteger(e.offset) && Number.isInteger(e.length) && e.length > 0)
-    .map((e) => ({ ...e, end: e.offset + e.length }))
-    .sort((a, b) => a.offset - b.offset || b.end - a.end);
+    .map((e) => ({ ...e, end: e.offset + e.length }));
+  const ents = withCommands(text, given).sort((a, b) => a.offset - b.offset || b.end - a.end);
   build(box, text, 0, text.length, ents);
   return box;
 }
@@ -224,7 +237,8 @@ function drawComposer() {
   const owner = state.users.find((u) => u.id === state.chatId);
   $("input").disabled = !own;
   $("send").disabled = !own;
-  $("input").placeholder = own ? "Message (Enter sends, Shift+Enter for a new line)"
+  const narrow = window.matchMedia("(max-width: 520px)").matches;
+  $("input").placeholder = own ? (narrow ? "Message" : "Message (Enter sends, Shift+Enter for a new line)")
     : `${owner ? owner.first_name : "This"}'s private chat: you can tap its buttons as ${state.me.first_name}, not write here`;
 }
 

@@ -21,6 +21,7 @@ import type { Requester, Runs } from "../code-mode/runs.ts";
 import { ConversationMemory } from "./memory.ts";
 import { systemPrompt, TOOL_DESCRIPTION } from "./prompt.ts";
 import { availableModels, modelFor, strongModel, type ModelChoice, type UserModelKeys } from "./providers.ts";
+import { noModelText } from "./no-model.ts";
 import { attemptCost, footer, limitReached, recordUsage } from "./usage.ts";
 
 /** What a model turn shows the person (bot/ implements it; `threadId` is the forum topic, if any). */
@@ -117,7 +118,7 @@ export class ModelTurns implements RunListener {
     const strong = strongModel(this.d.config, this.d.env, keys);
     if (deep) return strong ? { first: strong } : NO_STRONG_MODEL;
     const chosen = (first !== undefined ? [...availableModels(this.d.config, this.d.env, keys), ...(strong ? [strong] : [])].find((m) => m.id === first) : undefined) ?? this.model(keys);
-    if (!chosen) return NO_MODEL;
+    if (!chosen) return noModelText(this.d.config);
     return this.auto && strong && strong.id !== chosen.id ? { first: chosen, fallback: strong } : { first: chosen };
   }
 
@@ -141,17 +142,18 @@ export class ModelTurns implements RunListener {
     // A person who said no gets the answer, not another model (which might ask again).
     if (end.status === "rejected" || end.status === "refused") delete plan.fallback;
     await this.respond(plan, [{ role: "user", content: approvalNote(run, end) }], requester, run.threadId, waiting.statusMessageId,
-      end.status === "completed" ? { runId: run.runId, offer: end.undo } : undefined);
+      end.status === "completed" ? { runId: run.runId, offer: end.undo } : undefined, run.executionId ?? undefined);
   }
 
   /** One request's answer: the first model's attempt, the fallback's when that one fails, then what the person sees. */
-  private async respond(plan: Plan, added: ModelMessage[], requester: Requester, threadId: number | null, statusId: number | null, undo?: TurnAnswer["undo"]): Promise<void> {
-    let attempt = await this.attempt(plan.first, added, requester, threadId, statusId);
+  private async respond(plan: Plan, added: ModelMessage[], requester: Requester, threadId: number | null, statusId: number | null, undo?: TurnAnswer["undo"], continues?: string): Promise<void> {
+    const started = Date.now();
+    let attempt = await this.attempt(plan.first, added, requester, threadId, statusId, continues);
     let failed: Attempt | undefined;
     if (attempt.kind === "failed" && plan.fallback) {
       failed = attempt;
       await this.d.output.status(threadId, statusId, `↗️ ${shortName(plan.first.id)} ${FAILURES[attempt.failure!]}; asking ${shortName(plan.fallback.id)}…`);
-      attempt = await this.attempt(plan.fallback, added, requester, threadId, statusId);
+      attempt = await this.attempt(plan.fallback, added, requester, threadId, statusId, continues);
     }
     this.memory.append([...added, ...attempt.messages]);
     if (attempt.kind === "provider") {
@@ -159,7 +161,7 @@ export class ModelTurns implements RunListener {
       return;
     }
     const escalation = failed ? `↗️ ${shortName(failed.model.id)} ${FAILURES[failed.failure!]} (${attemptCost(failed.model.id, failed.inputTokens, failed.outputTokens)}), so ${shortName(attempt.model.id)} answered.\n` : "";
-    const badge = escalation + footer(attempt.model.id, attempt.inputTokens, attempt.outputTokens, attempt.apiCalls);
+    const badge = escalation + footer(attempt.model.id, attempt.inputTokens, attempt.outputTokens, attempt.apiCalls, Date.now() - started);
     if (attempt.kind === "waiting") {
       await this.d.output.answer(threadId, statusId, { text: "⏸ Waiting for your approval of the card below.", footer: badge, waiting: true });
       return;
@@ -168,7 +170,9 @@ export class ModelTurns implements RunListener {
   }
 
   /** One model's try at the conversation plus `added`: runs the model with the codemode tool, records its usage, and says how it went. */
-  private async attempt(model: ModelChoice, added: ModelMessage[], requester: Requester, threadId: number | null, statusId: number | null): Promise<Attempt> {
+  private async attempt(model: ModelChoice, added: ModelMessage[], requester: Requester, threadId: number | null, statusId: number | null, continues?: string): Promise<Attempt> {
+    // The usage row names the run this attempt started last (or went on with), so /audit shows each run's model cost.
+    let lastExecutionId = continues;
     let paused: ToolResult | undefined;
     let lastRun: ToolResult["status"] | undefined;
     let apiCalls = 0;
@@ -178,6 +182,7 @@ export class ModelTurns implements RunListener {
       execute: async ({ code }): Promise<ToolResult> => {
         await this.d.output.status(threadId, statusId, "⚙️ Running…");
         const { run, outcome } = await this.d.runs.start({ code, requester, origin: { kind: "model", statusMessageId: statusId }, threadId, source: "model" });
+        lastExecutionId = outcome.executionId;
         apiCalls += (outcome.calls ?? []).filter((c) => c.connector === "cloudflare" && c.method !== "search" && c.method !== "describe" && c.state === "applied").length;
         lastRun = outcome.status === "completed" ? "completed" : outcome.status === "paused" && run.status === "paused" ? "paused" : "error";
         if (outcome.status === "paused" && run.status === "paused") {
@@ -185,7 +190,7 @@ export class ModelTurns implements RunListener {
           paused = { status: "paused", executionId: outcome.executionId, pending: "waiting for the user's approval tap on the card in the chat" };
           return paused;
         }
-        if (outcome.status === "completed") return { status: "completed", executionId: outcome.executionId, result: outcome.result, ...(outcome.logs ? { logs: outcome.logs } : {}) };
+        if (outcome.status === "completed") return { status: "completed", executionId: outcome.executionId, result: truncateResult(outcome.result), ...(outcome.logs ? { logs: outcome.logs } : {}) };
         return { status: "error", executionId: outcome.executionId, error: outcome.status === "error" ? outcome.error : run.summary ?? "the run stopped before its card" };
       },
     });
@@ -204,7 +209,7 @@ export class ModelTurns implements RunListener {
     }
     const inputTokens = result.totalUsage.inputTokens ?? 0;
     const outputTokens = result.totalUsage.outputTokens ?? 0;
-    await recordUsage(this.d.env.DB, { chatId: this.d.chatId, userId: requester.id, model: model.id, inputTokens, outputTokens, apiCalls, ...(paused ? { executionId: paused.executionId } : {}) });
+    await recordUsage(this.d.env.DB, { chatId: this.d.chatId, userId: requester.id, model: model.id, inputTokens, outputTokens, apiCalls, ...(lastExecutionId ? { executionId: lastExecutionId } : {}) });
     const base = { model, messages: result.responseMessages, inputTokens, outputTokens, apiCalls };
     if (paused) return { ...base, kind: "waiting", text: "" };
     const text = result.text.trim();
@@ -251,7 +256,6 @@ function shortName(id: string): string {
 
 const NO_STRONG_MODEL = "Deep Mode needs a strong model, and none is configured. Set LLM_STRONG_PROVIDER (and LLM_STRONG_MODEL, LLM_STRONG_API_KEY) like LLM_*: see the README's Models section.";
 
-const NO_MODEL = "No model is configured, so I can't turn plain requests into code yet. Set LLM_PROVIDER (and LLM_MODEL, LLM_API_KEY): see the README for Workers AI, Groq, OpenAI, Anthropic, a local server… Meanwhile /cloudflare run <js> and the other commands work without a model (/help).";
 
 /** What the model is told when a run it waited on ends. */
 function approvalNote(run: RunRecord, end: RunEnd): string {

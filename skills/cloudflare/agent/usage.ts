@@ -45,11 +45,15 @@ export async function limitReached(db: D1Database, userId: number, limits: { per
   return undefined;
 }
 
-/** The answer footer, e.g. `⚡ Code Mode · llama-3.3-70b · 812→143 tok · $0.0004 · 2 calls`. */
-export function footer(model: string, inputTokens: number, outputTokens: number, apiCalls: number): string {
+/**
+ * The answer footer, e.g. `⚡ Code Mode · llama-3.3-70b · 812→143 tok · $0.0004 · 2 API calls · 3.1 s`
+ * (the same shape as the footer of code run without a model, bot/format/run-footer.ts, plus the model).
+ */
+export function footer(model: string, inputTokens: number, outputTokens: number, apiCalls: number, ms: number): string {
   const cost = costOf(model, inputTokens, outputTokens);
   const name = model.includes(":") ? model.slice(model.indexOf(":") + 1).split("/").pop()! : model;
-  return [`⚡ Code Mode`, name, `${inputTokens}→${outputTokens} tok`, ...(cost !== undefined ? [`$${cost.toFixed(4)}`] : []), `${apiCalls} call${apiCalls === 1 ? "" : "s"}`].join(" · ");
+  const took = ms < 1000 ? `${Math.round(ms)} ms` : `${(ms / 1000).toFixed(1)} s`;
+  return [`⚡ Code Mode`, name, `${inputTokens}→${outputTokens} tok`, ...(cost !== undefined ? [`$${cost.toFixed(4)}`] : []), `${apiCalls} API call${apiCalls === 1 ? "" : "s"}`, took].join(" · ");
 }
 
 /** One attempt's tokens and cost, e.g. `812→143 tok · $0.0004` (tokens only for a model without a price). */

@@ -15,7 +15,7 @@ import type { RunRecord } from "../../../approvals/run-store.ts";
 /** How a run ended, as its listener is told. */
 export type RunEnd =
   | { status: "completed"; result: unknown; logs?: string[]; reads: number; writes: number; undo: UndoOffer }
-  | { status: "error"; error: string }
+  | { status: "error"; error: string; apiCalls?: number }
   | { status: "refused"; reason: string } // a call was refused before any card (policy, bad arguments)
   | { status: "rejected"; reason: string }; // a card was rejected, expired, or voided
 
@@ -23,6 +23,8 @@ export type RunEnd =
 export interface UndoOffer {
   /** How many sent writes have an undo request. */
   reversible: number;
+  /** What Undo would remove, e.g. `D1 database test-storia`, newest first. */
+  removes: string[];
   /** The sent writes that cannot be undone automatically, as `op (METHOD path)`. */
   irreversible: string[];
 }
@@ -46,7 +48,7 @@ export interface ChatDesk {
   /** Asks to confirm an Undo, listing the exact requests. */
   confirmUndo(run: RunRecord, writes: readonly Approval[]): Promise<void>;
   /** Reports an Undo and takes the Undo button off the result. */
-  undone(run: RunRecord, report: { by: string; reverted: number; failures: string[] }): Promise<void>;
+  undone(run: RunRecord, report: { by: string; reverted: number; removed: string[]; failures: string[] }): Promise<void>;
   /** Says something about a run that is not its outcome (a refused or interrupted request). */
   notice(run: RunRecord, text: string): Promise<void>;
 }

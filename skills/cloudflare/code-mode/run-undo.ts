@@ -16,16 +16,16 @@ export interface UndoDeps {
   credentials: RequesterCredentials;
 }
 
-/** Sends every undo request of a run; returns how many went through and why the others did not. */
-export async function undoRun(deps: UndoDeps, run: RunRecord): Promise<{ reverted: number; failures: string[] }> {
+/** Sends every undo request of a run; returns what was removed and why the others were not. */
+export async function undoRun(deps: UndoDeps, run: RunRecord): Promise<{ reverted: number; removed: string[]; failures: string[] }> {
   const failures: string[] = [];
-  let reverted = 0;
+  const removed: string[] = [];
   for (const write of deps.approvals.undoable(run.runId)) {
     const failure = await undoOne(deps, run, write);
     if (failure) failures.push(failure);
-    else reverted += 1;
+    else removed.push(write.undo!.label);
   }
-  return { reverted, failures };
+  return { reverted: removed.length, removed, failures };
 }
 
 /** Sends one stored undo request; returns why it failed, or undefined. */

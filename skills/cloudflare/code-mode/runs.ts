@@ -85,6 +85,14 @@ export interface RunsDeps {
   mcp?: McpServers;
 }
 
+/**
+ * The most of a run's result (compact JSON characters) its outcome carries; past it, codemode's
+ * `truncateResult` cuts it structurally, with markers. The chat sends it whole as a file up to
+ * this size (Telegram takes documents up to 50 MB from bots); a model turn or an MCP client gets
+ * far less, cut for its own context.
+ */
+export const KEPT_RESULT_CHARS = 4_000_000;
+
 /** How long after an Approve the alarm checks that the run went on (it normally has, long before). */
 const RECOVER_AFTER_MS = 60_000;
 /** Ended runs beyond the window are pruned in batches, once this many have piled up. */
@@ -112,7 +120,7 @@ export class Runs {
 
   /** Starts a run: audit row first, then the code; returns the run and its first pass's outcome (after it was reported). */
   async start(input: StartRun): Promise<{ run: RunRecord; outcome: Outcome }> {
-    const runId = await auditExecutionRequested(this.d.env.DB, { chatId: this.d.chatId, userId: input.requester.id, source: input.source, code: input.code });
+    const runId = await auditExecutionRequested(this.d.env.DB, { chatId: this.d.chatId, userId: input.requester.id, userName: input.requester.name, source: input.source, code: input.code });
     const run = this.runs.create({ runId, chatId: this.d.chatId, requesterId: input.requester.id, requesterName: input.requester.name,
       origin: input.origin, threadId: input.threadId ?? null, mcpServers: this.d.mcp?.usedBy(input.code) ?? [], now: Date.now() });
     const outcome = await this.settle(await this.runtimeFor(run).execute({ code: input.code }), run);
@@ -283,12 +291,12 @@ export class Runs {
       ...(outcome.status === "error" ? { error: outcome.error } : {}),
       ...(outcome.status === "completed" ? { resultBytes: safeLength(outcome.result) } : {}),
     });
+    const reads = (outcome.calls ?? []).filter((c) => c.connector === "cloudflare" && c.method === "read" && c.state === "applied").length;
+    const writes = this.approvals.forExecution(outcome.executionId).filter((a) => a.dispatch === "sent").length;
     if (outcome.status === "completed") {
-      const reads = (outcome.calls ?? []).filter((c) => c.connector === "cloudflare" && c.method === "read" && c.state === "applied").length;
-      const writes = this.approvals.forExecution(outcome.executionId).filter((a) => a.dispatch === "sent").length;
       return this.finish(current, "completed", { status: "completed", result: outcome.result, ...(outcome.logs ? { logs: outcome.logs } : {}), reads, writes, undo: this.undoOffer(run.runId) });
     }
-    if (outcome.status === "error") return this.finish(current, "error", { status: "error", error: outcome.error });
+    if (outcome.status === "error") return this.finish(current, "error", { status: "error", error: outcome.error, apiCalls: reads + writes });
     if (outcome.pending.length === 0) {
       // Only a snippet that tampered with its own execution record pauses with nothing to approve.
       await auditExecutionStatus(this.d.env.DB, outcome.executionId, "error", "paused with no pending action (the execution record was altered)");
@@ -387,8 +395,10 @@ export class Runs {
   }
 
   private undoOffer(runId: string): UndoOffer {
+    const undoable = this.approvals.undoable(runId);
     return {
-      reversible: this.approvals.undoable(runId).length,
+      reversible: undoable.length,
+      removes: undoable.map((a) => a.undo!.label),
       irreversible: this.approvals.irreversible(runId).map((a) => `${a.request.operationId} (${requestLine(a.request)})`),
     };
   }
@@ -435,7 +445,7 @@ export class Runs {
     });
     const others = this.d.mcp?.connectorsFor(ctx, env, requesterId, gate, mcpServers) ?? [];
     return createCodemodeRuntime({ ctx, executor: this.executor, connectors: [cloudflare, ...others], maxExecutions: this.d.retention.runs + PRUNE_SLACK,
-      transformResult: (result) => truncateResult(result) });
+      transformResult: (result) => truncateResult(result, { maxChars: KEPT_RESULT_CHARS }) });
   }
 }
 

@@ -45,7 +45,7 @@ export class GuardedExecutor implements Executor {
     const guarded = guardSnippet(code, this.stepBudget);
     if (!guarded.ok) return { result: undefined, error: guarded.error };
     try {
-      const result = await this.inner.execute(guarded.code, Array.isArray(providers) ? providers.map(guardStepRecord) : providers, options);
+      const result = await this.inner.execute(guarded.code, Array.isArray(providers) ? providers.map((p) => failedSnippetsThrow(guardStepRecord(p))) : providers, options);
       return result.error === undefined ? result : { ...result, error: explainSandboxError(result.error) };
     } catch (error) {
       return { result: undefined, error: explainSandboxError(error instanceof Error ? error.message : String(error)) };
@@ -76,6 +76,36 @@ function guardStepRecord(provider: ResolvedProvider): ResolvedProvider {
       },
     },
   };
+}
+
+/**
+ * `codemode.run(name)` answers a snippet it cannot run (none by that name, a connector missing)
+ * with a plain `{ error }` value; a run that used it would then end as if it had worked. Here
+ * that answer throws instead, so the run fails and says why.
+ */
+function failedSnippetsThrow(provider: ResolvedProvider): ResolvedProvider {
+  const run = provider.fns.run;
+  if (provider.name !== "codemode" || !run) return provider;
+  return {
+    ...provider,
+    fns: {
+      ...provider.fns,
+      run: async (...args: unknown[]) => {
+        const result = await run(...args);
+        const error = refusal(result);
+        if (error !== undefined) throw new Error(`codemode.run(${JSON.stringify(String(args[0]))}) failed: ${error}`);
+        return result;
+      },
+    },
+  };
+}
+
+/** The message of codemode's own `{ error }` answer (an object with that one string key), or undefined. */
+function refusal(value: unknown): string | undefined {
+  if (value === null || typeof value !== "object" || Array.isArray(value)) return undefined;
+  const keys = Object.keys(value);
+  const error = (value as { error?: unknown }).error;
+  return keys.length === 1 && typeof error === "string" ? error : undefined;
 }
 
 /** Turns the sandbox's own error texts into ones that say what to do. */
