@@ -7,14 +7,13 @@
  */
 import { randomBytes } from "node:crypto";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { DEMO_API_TOKEN } from "../dev/cloudflare-emulator/seed.ts";
 import { startFakeTelegram } from "../dev/fake-telegram/server.ts";
 import type { FakeBotApi } from "../dev/fake-telegram/fake-bot-api.ts";
 import { ChatLog, ObservedWebhookClient } from "../dev/playground/chat-log.ts";
-import { applyLocalMigrations, startWranglerDev } from "../dev/shared/wrangler-dev.ts";
+import { applyLocalMigrations, freePort, startWranglerDev } from "../dev/shared/wrangler-dev.ts";
 import { startEmulatorPool, type EmulatorPool } from "./emulator-pool.ts";
 import type { ModelGateway } from "./model-gateway.ts";
 
@@ -83,17 +82,4 @@ export async function startEvalStack(options: { cheap: ModelSetting; strong?: Mo
     await stop();
     throw error;
   }
-}
-
-/** A port that was free a moment ago (wrangler dev needs a number). */
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const address = server.address();
-      const port = typeof address === "object" && address ? address.port : 0;
-      server.close(() => resolve(port));
-    });
-  });
 }

@@ -10,12 +10,11 @@
  */
 import { randomBytes } from "node:crypto";
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { createServer } from "node:net";
 import { DEMO_API_TOKEN, startCloudflareEmulator, type RunningEmulator } from "../cloudflare-emulator/server.ts";
 import type { FakeBotApi } from "../fake-telegram/fake-bot-api.ts";
 import { startFakeTelegram } from "../fake-telegram/server.ts";
 import type { LocalServer } from "../shared/node-server.ts";
-import { applyLocalMigrations, portInUse, startWranglerDev, type WranglerDev } from "../shared/wrangler-dev.ts";
+import { applyLocalMigrations, freePort, portInUse, startWranglerDev, type WranglerDev } from "../shared/wrangler-dev.ts";
 import { ChatLog, ObservedWebhookClient } from "./chat-log.ts";
 import { PLAYGROUND_USERS } from "./users.ts";
 import { startWebChat, type PlaygroundInfo } from "./web-server.ts";
@@ -168,19 +167,6 @@ function killGroup(worker: WranglerDev): void {
   if (worker.child.pid !== undefined && worker.child.exitCode === null) {
     try { process.kill(-worker.child.pid, "SIGKILL"); } catch { /* already gone */ }
   }
-}
-
-/** A port that was free a moment ago (wrangler dev needs a number, not 0). */
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const address = server.address();
-      const port = typeof address === "object" && address ? address.port : 0;
-      server.close(() => resolve(port));
-    });
-  });
 }
 
 /**

@@ -7,7 +7,7 @@
  */
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { createWriteStream } from "node:fs";
-import { createConnection } from "node:net";
+import { createConnection, createServer } from "node:net";
 import { fileURLToPath } from "node:url";
 import { D1_MIGRATIONS_SCRIPT } from "./d1-migrations.ts";
 import { groupAlive, sleep, stopProcessGroup } from "./process-group.ts";
@@ -69,6 +69,19 @@ const quietEnv = { ...process.env, WRANGLER_SEND_METRICS: "false", NO_COLOR: "1"
 export function nodeCommand(): string[] {
   const [major = 0, minor = 0] = process.versions.node.split(".").map(Number);
   return major > 22 || (major === 22 && minor >= 12) ? [process.execPath] : ["npx", "node"];
+}
+
+/** A port on 127.0.0.1 that was free a moment ago (wrangler dev needs a number, not 0). */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once("error", reject);
+    server.listen(0, "127.0.0.1", () => {
+      const address = server.address();
+      const port = typeof address === "object" && address ? address.port : 0;
+      server.close(() => resolve(port));
+    });
+  });
 }
 
 /** Whether something already listens on 127.0.0.1:`port`. */

@@ -1,7 +1,7 @@
 import { existsSync, mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { chromium, type BrowserContext, type Page } from "playwright-core";
+import { chromium, type Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { emulatorControl } from "../../dev/cloudflare-emulator/control.ts";
 import { DEMO_ACCOUNT_ID } from "../../dev/cloudflare-emulator/seed.ts";
@@ -17,6 +17,35 @@ if (!available && !inCi) {
   console.warn(`playground browser test skipped: ${CHROMIUM} not found (install it with: apt-get install -y chromium)`);
 }
 
+/** A playground of its own (emulated account, fresh state) shown in a fresh Chromium profile. */
+interface BrowserSession {
+  playground: Playground;
+  page: Page;
+  close(): Promise<void>;
+}
+
+async function openBrowser(statePrefix: string, viewport: { width: number; height: number }): Promise<BrowserSession> {
+  const playground = await startPlayground({
+    port: 0, stateDir: mkdtempSync(join(tmpdir(), statePrefix)), removeStateDir: true, devVars: false, cloudflare: "emulator",
+  });
+  const profile = mkdtempSync(join(tmpdir(), "codemode-chromium-"));
+  const context = await chromium.launchPersistentContext(profile, {
+    executablePath: CHROMIUM,
+    headless: true,
+    args: ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+    viewport,
+  });
+  const page = context.pages()[0] ?? (await context.newPage());
+  return {
+    playground, page,
+    async close() {
+      await context.close();
+      rmSync(profile, { recursive: true, force: true });
+      await playground.stop();
+    },
+  };
+}
+
 const root = new URL("../../", import.meta.url).pathname;
 const SCREENSHOT = join(root, "test-results/playground.png");
 // The phone-width screenshots the README shows: written to docs/ when UPDATE_SCREENSHOTS=1 (so a
@@ -25,28 +54,16 @@ const SHOTS = join(root, process.env.UPDATE_SCREENSHOTS === "1" ? "docs" : "test
 
 describe.skipIf(!available && !inCi)("the web playground, in Chromium", () => {
   let playground: Playground;
-  let context: BrowserContext;
   let page: Page;
-  let profile: string;
+  let session: BrowserSession | undefined;
 
   beforeAll(async () => {
-    playground = await startPlayground({
-      port: 0, stateDir: mkdtempSync(join(tmpdir(), "codemode-browser-")), removeStateDir: true, devVars: false, cloudflare: "emulator",
-    });
-    profile = mkdtempSync(join(tmpdir(), "codemode-chromium-"));
-    context = await chromium.launchPersistentContext(profile, {
-      executablePath: CHROMIUM,
-      headless: true,
-      args: ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
-      viewport: { width: 900, height: 1200 },
-    });
-    page = context.pages()[0] ?? (await context.newPage());
+    session = await openBrowser("codemode-browser-", { width: 900, height: 1200 });
+    ({ playground, page } = session);
   }, 120_000);
 
   afterAll(async () => {
-    await context?.close();
-    if (profile) rmSync(profile, { recursive: true, force: true });
-    await playground?.stop();
+    await session?.close();
   }, 30_000);
 
   async function send(text: string): Promise<void> {
@@ -136,28 +153,16 @@ describe.skipIf(!available && !inCi)("the web playground, in Chromium", () => {
 // screenshots the README shows. Someone looks at them before they are committed.
 describe.skipIf(!available && !inCi)("the web playground on a phone, in Chromium", () => {
   let playground: Playground;
-  let context: BrowserContext;
   let page: Page;
-  let profile: string;
+  let session: BrowserSession | undefined;
 
   beforeAll(async () => {
-    playground = await startPlayground({
-      port: 0, stateDir: mkdtempSync(join(tmpdir(), "codemode-phone-")), removeStateDir: true, devVars: false, cloudflare: "emulator",
-    });
-    profile = mkdtempSync(join(tmpdir(), "codemode-chromium-"));
-    context = await chromium.launchPersistentContext(profile, {
-      executablePath: CHROMIUM,
-      headless: true,
-      args: ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
-      viewport: { width: 390, height: 844 },
-    });
-    page = context.pages()[0] ?? (await context.newPage());
+    session = await openBrowser("codemode-phone-", { width: 390, height: 844 });
+    ({ playground, page } = session);
   }, 120_000);
 
   afterAll(async () => {
-    await context?.close();
-    if (profile) rmSync(profile, { recursive: true, force: true });
-    await playground?.stop();
+    await session?.close();
   }, 30_000);
 
   it("on a phone-width screen: a read, a write with Approve and Undo, /skills → Run, /audit → details, /key; saves screenshots", async () => {
