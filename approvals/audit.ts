@@ -74,6 +74,19 @@ export async function auditCallFinished(db: D1Database, id: number, outcome: { o
     .bind(outcome.ok ? "ok" : "failed", outcome.httpStatus ?? null, outcome.error?.slice(0, 2000) ?? null, now, now, id).run();
 }
 
+/**
+ * Records a read once it returned or failed, in one statement: a read changes nothing, so unlike a
+ * write it needs no row before it is sent (one D1 round trip per read instead of two).
+ */
+export async function auditCallRecorded(db: D1Database, call: AuditCall, startedAt: number, outcome: { ok: boolean; httpStatus?: number; error?: string }): Promise<void> {
+  const now = Date.now();
+  await db.prepare(
+    `INSERT INTO audit_calls (execution_id, chat_id, seq, operation, method, path, access, risk, status, requester_id, started_at, http_status, error, finished_at, duration_ms)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+  ).bind(call.executionId, call.chatId, call.seq ?? null, call.operation, call.method, call.path, call.access, call.risk ?? null, outcome.ok ? "ok" : "failed",
+    call.requesterId ?? null, startedAt, outcome.httpStatus ?? null, outcome.error?.slice(0, 2000) ?? null, now, now - startedAt).run();
+}
+
 /** How a write was approved: a tap on Approve, a tap on "Approve all in this run", or automatically under that "Approve all". */
 export type ApprovedVia = "tap" | "approve_all" | "automatic";
 

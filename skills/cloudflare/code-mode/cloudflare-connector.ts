@@ -24,7 +24,7 @@ import { CodemodeConnector, type ConnectorTools } from "@cloudflare/codemode";
 import type { JSONSchema7 } from "json-schema";
 import { z } from "zod";
 import { accessOf, isCredentialRead } from "../../../approvals/access.ts";
-import { auditCallFinished, auditCallStarted } from "../../../approvals/audit.ts";
+import { auditCallRecorded } from "../../../approvals/audit.ts";
 import { ANALYTICS_HIT, GRAPHQL_PATH, GRAPHQL_USAGE, GraphqlSchemaGuide, isAnalyticsQuestion, readOnlyDocument, sendGraphql, type GraphqlSchemaCache } from "../analytics/index.ts";
 import { CloudflareApiError, collectList, type CloudflareClient, type CloudflareResponse } from "../api/index.ts";
 import { permissionsFor } from "../catalog/permissions.ts";
@@ -130,7 +130,7 @@ export class CloudflareConnector extends CodemodeConnector<Env> {
       const account = (await this.deps.defaults().catch((): Record<string, string> => ({}))).account_id;
       if (account) filled.accountTag = account;
     }
-    return this.audited("graphql", executionId, async (client) => {
+    return this.audited(executionId, { operation: "graphql", method: "POST", path: GRAPHQL_PATH }, async (client) => {
       const { data, status } = await sendGraphql(client, { query: document.query, variables: filled, ...(operationName ? { operationName } : {}) });
       return { status, value: data };
     });
@@ -141,7 +141,7 @@ export class CloudflareConnector extends CodemodeConnector<Env> {
     const wanted = parseArgs(schemaArgs, args, "cloudflare.graphqlSchema needs one of { search: \"words\" }, { dataset: \"name\", scope?: \"zone\" | \"account\" } or { type: \"TypeName\" }");
     const defaults = await this.deps.defaults().catch((): Record<string, string> => ({}));
     const scope = defaults.account_id ?? (await this.deps.credential()).ref.id;
-    const guide = new GraphqlSchemaGuide(this.deps.graphqlSchemas, scope, (query, variables) => this.audited("graphql.schema", executionId, async (client) => {
+    const guide = new GraphqlSchemaGuide(this.deps.graphqlSchemas, scope, (query, variables) => this.audited(executionId, { operation: "graphql.schema", method: "POST", path: GRAPHQL_PATH }, async (client) => {
       const { data, status } = await sendGraphql(client, { query, variables, operation: "graphql.schema" });
       return { status, value: data };
     }));
@@ -150,18 +150,17 @@ export class CloudflareConnector extends CodemodeConnector<Env> {
     return guide.describeType(wanted.type!);
   }
 
-  /** Sends one host-side POST /graphql with the audit rows around it, as every read has. */
-  private async audited<T>(operation: string, executionId: string, send: (client: CloudflareClient) => Promise<{ status: number; value: T }>): Promise<T> {
-    const auditId = await auditCallStarted(this.deps.db, {
-      executionId, chatId: this.deps.chatId, operation, method: "POST", path: GRAPHQL_PATH, access: "read", requesterId: this.deps.requesterId,
-    });
+  /** Sends one read (`send`) and records it in the audit log once it returned or failed. */
+  private async audited<T>(executionId: string, call: { operation: string; method: string; path: string }, send: (client: CloudflareClient) => Promise<{ status: number; value: T }>): Promise<T> {
+    const audit = { executionId, chatId: this.deps.chatId, ...call, access: "read" as const, requesterId: this.deps.requesterId };
+    const startedAt = Date.now();
     try {
       const { status, value } = await send((await this.deps.credential()).client);
-      await auditCallFinished(this.deps.db, auditId, { ok: true, httpStatus: status });
+      await auditCallRecorded(this.deps.db, audit, startedAt, { ok: true, httpStatus: status });
       return value;
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error);
-      await auditCallFinished(this.deps.db, auditId, { ok: false, error: message, ...(error instanceof CloudflareApiError ? { httpStatus: error.status } : {}) });
+      await auditCallRecorded(this.deps.db, audit, startedAt, { ok: false, error: message, ...(error instanceof CloudflareApiError ? { httpStatus: error.status } : {}) });
       throw new Error(message);
     }
   }
@@ -178,22 +177,13 @@ export class CloudflareConnector extends CodemodeConnector<Env> {
     if (isCredentialRead(operation)) {
       throw new CallArgumentError(`${operation.id} (${operation.method} ${operation.path}) returns credentials; use cloudflare.reveal, which asks the user first and shows them the result privately`);
     }
-    const auditId = await auditCallStarted(this.deps.db, {
-      executionId, chatId: this.deps.chatId, operation: operation.id, method: operation.method, path: call.path,
-      access: operation.access, requesterId: this.deps.requesterId,
+    const collected = await this.audited(executionId, { operation: operation.id, method: operation.method, path: call.path }, async (client) => {
+      const got = await collectList(client, toRequest(call), { paging: operation.pagination, limit: limit ?? LIST_LIMIT, maxPages: MAX_PAGES });
+      return { status: got.kind === "list" ? got.status : got.response.status, value: got };
     });
-    try {
-      const client = (await this.deps.credential()).client;
-      const collected = await collectList(client, toRequest(call), { paging: operation.pagination, limit: limit ?? LIST_LIMIT, maxPages: MAX_PAGES });
-      await auditCallFinished(this.deps.db, auditId, { ok: true, httpStatus: collected.kind === "list" ? collected.status : collected.response.status });
-      if (collected.kind === "other") return bareResult(collected.response);
-      if (collected.stopped) this.deps.note?.(executionId, stoppedNote(operation.id, collected.items.length, collected.pages, collected.stopped, limit));
-      return collected.items;
-    } catch (error) {
-      const message = error instanceof Error ? error.message : String(error);
-      await auditCallFinished(this.deps.db, auditId, { ok: false, error: message, ...(error instanceof CloudflareApiError ? { httpStatus: error.status } : {}) });
-      throw error instanceof Error ? new Error(message) : new Error(String(error));
-    }
+    if (collected.kind === "other") return bareResult(collected.response);
+    if (collected.stopped) this.deps.note?.(executionId, stoppedNote(operation.id, collected.items.length, collected.pages, collected.stopped, limit));
+    return collected.items;
   }
 }
 

@@ -68,8 +68,8 @@ export class RequesterCredentials {
   }
 
   /** Path parameters filled in when a snippet leaves them out: the account, when the token reaches exactly one. */
-  async defaultsFor(requesterId: number): Promise<Record<string, string>> {
-    const { ref, client } = await this.credentialFor(requesterId);
+  async defaultsFor(requesterId: number, credential?: Credential): Promise<Record<string, string>> {
+    const { ref, client } = credential ?? await this.credentialFor(requesterId);
     const cached = this.defaults.get(requesterId);
     // A different token may reach a different account: its defaults are looked up again.
     if (cached && cached.credential === ref.id) return cached.values;

@@ -32,7 +32,7 @@ import { GraphqlSchemaCache } from "../analytics/index.ts";
 import { GuardedExecutor } from "../sandbox/guarded-executor.ts";
 import { catalogLookup } from "./catalog-lookup.ts";
 import { CloudflareConnector } from "./cloudflare-connector.ts";
-import type { RequesterCredentials } from "./requester-credentials.ts";
+import type { Credential, RequesterCredentials } from "./requester-credentials.ts";
 import type { ChatDesk, RunEnd, RunListener, UndoOffer } from "./run-listener.ts";
 import { RunNotes } from "./run-notes.ts";
 import { undoRun } from "./run-undo.ts";
@@ -437,11 +437,18 @@ export class Runs {
   private runtimeFor({ requesterId, mcpServers }: Pick<RunRecord, "requesterId" | "mcpServers">): CodemodeRuntimeHandle {
     const { ctx, env } = this.d;
     const gate = { store: this.approvals, db: env.DB, deliverCredentials: async (approval: Approval, result: unknown) => this.d.desk.showCredentials(this.runOf(approval), approval, result) };
+    // One lookup of the requester's token per pass (a pass is one execute or approve), not one per call;
+    // a card still records the credential it shows, and a changed token voids it at the tap.
+    let credential: Promise<Credential> | undefined;
+    const credentialOfPass = (): Promise<Credential> => credential ??= this.d.credentials.credentialFor(requesterId).catch((error: unknown) => {
+      credential = undefined;
+      throw error;
+    });
     const cloudflare = new CloudflareConnector(ctx, env, {
       ...gate, catalog: catalogLookup, chatId: this.d.chatId, requesterId, note: (executionId, text) => this.notes.add(executionId, text),
       graphqlSchemas: this.graphqlSchemas ??= new GraphqlSchemaCache(ctx.storage.sql),
-      credential: () => this.d.credentials.credentialFor(requesterId),
-      defaults: () => this.d.credentials.defaultsFor(requesterId),
+      credential: credentialOfPass,
+      defaults: async () => this.d.credentials.defaultsFor(requesterId, await credentialOfPass()),
     });
     const others = this.d.mcp?.connectorsFor(ctx, env, requesterId, gate, mcpServers) ?? [];
     return createCodemodeRuntime({ ctx, executor: this.executor, connectors: [cloudflare, ...others], maxExecutions: this.d.retention.runs + PRUNE_SLACK,
