@@ -1,6 +1,6 @@
 /**
- * What a model turn shows in the chat: one status message edited in place ("🔎 Searching…",
- * "⚙️ Running…"), replaced by the answer with its footer and, after an approved run, its Undo
+ * What a model turn shows in the chat: one status message edited in place, step by step
+ * ("🔎 Searching the API…", "⚙️ Reading r2.buckets.list…"; throttled by ./edit-throttle.ts), replaced by the answer with its footer and, after an approved run, its Undo
  * button. An answer too long for one message continues in new messages; the button rides on the last.
  */
 import { FormattedString as F, fmt } from "@grammyjs/parse-mode";
@@ -10,31 +10,39 @@ import { undoKeyboard } from "../../approvals/approval-card.ts";
 import type { RunStore } from "../../approvals/run-store.ts";
 import type { TurnAnswer, TurnOutput } from "../../skills/cloudflare/agent/model-turns.ts";
 import { fitMessages } from "../format/telegram-text.ts";
+import { EditThrottle } from "./edit-throttle.ts";
 
 /** Model turns' output in one chat. */
 export class TurnPresenter implements TurnOutput {
   private readonly api: Api;
   private readonly chatId: number;
   private readonly runs: RunStore;
+  private readonly editGapMs: number;
+  /** The throttle of each status message still showing a status. */
+  private readonly statuses = new Map<number, EditThrottle>();
 
-  constructor(api: Api, chatId: number, runs: RunStore) {
+  /** `editGapMs`: the least time between two status edits of one message (Telegram allows about one a second). */
+  constructor(api: Api, chatId: number, runs: RunStore, editGapMs = 1000) {
     this.api = api;
     this.chatId = chatId;
     this.runs = runs;
+    this.editGapMs = editGapMs;
   }
 
-  async begin(threadId: number | null): Promise<number | null> {
-    const sent = await this.api.sendMessage(this.chatId, "🔎 Searching the API…", thread(threadId)).catch(() => undefined);
+  async begin(threadId: number | null, text: string): Promise<number | null> {
+    const sent = await this.api.sendMessage(this.chatId, text, thread(threadId)).catch(() => undefined);
     await this.api.sendChatAction(this.chatId, "typing", thread(threadId)).catch(() => undefined);
+    if (sent) this.throttleOf(sent.message_id).mark(text);
     return sent?.message_id ?? null;
   }
 
   async status(_threadId: number | null, messageId: number | null, text: string): Promise<void> {
     if (messageId === null) return;
-    await this.api.editMessageText(this.chatId, messageId, text).catch(() => undefined);
+    await this.throttleOf(messageId).show(text);
   }
 
   async answer(threadId: number | null, messageId: number | null, answer: TurnAnswer): Promise<void> {
+    await this.settle(messageId);
     const undo = answer.undo;
     const note = undo && undo.offer.irreversible.length > 0 ? fmt`\n${F.italic(`Can't be undone automatically: ${undo.offer.irreversible.join("; ")}`)}` : new F("");
     const badge = answer.footer ? fmt`\n\n${F.italic(answer.footer)}` : new F("");
@@ -45,6 +53,23 @@ export class TurnPresenter implements TurnOutput {
 
   async say(threadId: number | null, text: string): Promise<void> {
     await this.replace(threadId, null, new F(text));
+  }
+
+  /** Stops a status message's step edits before it gets its final text. */
+  private async settle(messageId: number | null): Promise<void> {
+    if (messageId === null) return;
+    const throttle = this.statuses.get(messageId);
+    this.statuses.delete(messageId);
+    await throttle?.close();
+  }
+
+  private throttleOf(messageId: number): EditThrottle {
+    let throttle = this.statuses.get(messageId);
+    if (!throttle) {
+      throttle = new EditThrottle(this.editGapMs, async (text) => { await this.api.editMessageText(this.chatId, messageId, text); });
+      this.statuses.set(messageId, throttle);
+    }
+    return throttle;
   }
 
   /**

@@ -16,19 +16,20 @@ import type { RunRecord } from "../../../approvals/run-store.ts";
 import type { Config } from "../../../core/config.ts";
 import { describeError, UserFacingError } from "../../../core/errors.ts";
 import { llmKeysFor, TokenVaultError } from "../byok/index.ts";
-import type { RunEnd, RunListener, UndoOffer } from "../code-mode/run-listener.ts";
+import type { RunEnd, RunListener, RunStep, UndoOffer } from "../code-mode/run-listener.ts";
 import type { Requester, Runs } from "../code-mode/runs.ts";
 import { ConversationMemory } from "./memory.ts";
 import { systemPrompt, TOOL_DESCRIPTION } from "./prompt.ts";
 import { availableModels, modelFor, strongModel, type ModelChoice, type UserModelKeys } from "./providers.ts";
 import { noModelText } from "./no-model.ts";
+import { RUNNING, stepLine, THINKING, WAITING } from "./status-lines.ts";
 import { attemptCost, footer, limitReached, recordUsage } from "./usage.ts";
 
 /** What a model turn shows the person (bot/ implements it; `threadId` is the forum topic, if any). */
 export interface TurnOutput {
-  /** Posts the "working on it" status message; returns its id (null when it could not be sent). */
-  begin(threadId: number | null): Promise<number | null>;
-  /** Updates the status message. */
+  /** Posts the status message with `text`; returns its id (null when it could not be sent). */
+  begin(threadId: number | null, text: string): Promise<number | null>;
+  /** Updates the status message (throttled: a step may be skipped when steps come fast, never the answer). */
   status(threadId: number | null, messageId: number | null, text: string): Promise<void>;
   /** Replaces the status message with the answer (with the run's Undo button when it offers one). */
   answer(threadId: number | null, messageId: number | null, answer: TurnAnswer): Promise<void>;
@@ -101,7 +102,7 @@ export class ModelTurns implements RunListener {
       await this.d.output.say(threadId, limited);
       return;
     }
-    const status = await this.d.output.begin(threadId);
+    const status = await this.d.output.begin(threadId, THINKING);
     await this.respond(plan, [{ role: "user", content: text }], requester, threadId, status);
   }
 
@@ -122,8 +123,15 @@ export class ModelTurns implements RunListener {
     return this.auto && strong && strong.id !== chosen.id ? { first: chosen, fallback: strong } : { first: chosen };
   }
 
-  /** A run a turn started paused again after a tap: its card is in the chat; the turn keeps waiting. */
-  async paused(_run: RunRecord, _cards: readonly Approval[]): Promise<void> {}
+  /** A run a turn started paused on a card (again, after a tap): the status line says so; the turn keeps waiting. */
+  async paused(run: RunRecord, _cards: readonly Approval[]): Promise<void> {
+    if (run.origin.kind === "model") await this.d.output.status(run.threadId, run.origin.statusMessageId, WAITING);
+  }
+
+  /** A run a turn started takes a step (searching, reading an operation): the status line shows it. */
+  async progress(run: RunRecord, step: RunStep): Promise<void> {
+    if (run.origin.kind === "model") await this.d.output.status(run.threadId, run.origin.statusMessageId, stepLine(step));
+  }
 
   /** A run a turn waited on ended: the model that started the turn hears how, and writes the answer. A run of a live turn is that turn's business. */
   async finished(run: RunRecord, end: RunEnd): Promise<void> {
@@ -163,7 +171,7 @@ export class ModelTurns implements RunListener {
     const escalation = failed ? `↗️ ${shortName(failed.model.id)} ${FAILURES[failed.failure!]} (${attemptCost(failed.model.id, failed.inputTokens, failed.outputTokens)}), so ${shortName(attempt.model.id)} answered.\n` : "";
     const badge = escalation + footer(attempt.model.id, attempt.inputTokens, attempt.outputTokens, attempt.apiCalls, Date.now() - started);
     if (attempt.kind === "waiting") {
-      await this.d.output.answer(threadId, statusId, { text: "⏸ Waiting for your approval of the card below.", footer: badge, waiting: true });
+      await this.d.output.answer(threadId, statusId, { text: WAITING, footer: badge, waiting: true });
       return;
     }
     await this.d.output.answer(threadId, statusId, { text: attempt.text, footer: badge, ...(undo ? { undo } : {}) });
@@ -180,7 +188,7 @@ export class ModelTurns implements RunListener {
       description: TOOL_DESCRIPTION,
       inputSchema: z.object({ code: z.string().describe("the body of an async function; return the value you need") }),
       execute: async ({ code }): Promise<ToolResult> => {
-        await this.d.output.status(threadId, statusId, "⚙️ Running…");
+        await this.d.output.status(threadId, statusId, RUNNING);
         const { run, outcome } = await this.d.runs.start({ code, requester, origin: { kind: "model", statusMessageId: statusId }, threadId, source: "model" });
         lastExecutionId = outcome.executionId;
         apiCalls += (outcome.calls ?? []).filter((c) => c.connector === "cloudflare" && c.method !== "search" && c.method !== "describe" && c.state === "applied").length;
@@ -203,6 +211,10 @@ export class ModelTurns implements RunListener {
         tools: { codemode },
         stopWhen: [stepCountIs(this.d.config.LLM_MAX_STEPS), () => paused !== undefined],
         maxRetries: 3,
+        // Between a run and the model's next step, the status line says the model is at it again.
+        onStepFinish: async (step) => {
+          if (step.toolResults.length > 0 && paused === undefined) await this.d.output.status(threadId, statusId, THINKING);
+        },
       });
     } catch (error) {
       return { model, kind: "provider", text: providerTrouble(error, model), messages: [], inputTokens: 0, outputTokens: 0, apiCalls };
