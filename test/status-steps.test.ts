@@ -26,10 +26,11 @@ function statusMessageId(calls: RecordedCall[]): number {
   return (first!.result as { message_id: number }).message_id;
 }
 
-const answered = (pattern: RegExp) => (calls: RecordedCall[]) => calls.some((c) => c.ok && c.method === "editMessageText" && pattern.test(String(c.params.text)));
+const answered = (pattern: RegExp) => (calls: RecordedCall[]) => calls.some((c) => c.ok && (c.method === "editMessageText" || c.method === "sendMessage") && pattern.test(String(c.params.text)));
+const answerOf = (calls: RecordedCall[], pattern: RegExp) => calls.find((c) => c.ok && (c.method === "editMessageText" || c.method === "sendMessage") && pattern.test(String(c.params.text)))!;
 
 describe("the status line of a model turn", () => {
-  it("shows each step of a read as the snippet takes it, then the answer in its place", async () => {
+  it("shows each step of a read as the snippet takes it; the streamed answer then replaces the status message", async () => {
     const { chatId, say } = await chatWith((prompt): Step => {
       const out = lastToolOutput(prompt);
       if (!out) return { code: 'await cloudflare.search({ query: "list r2 buckets" });\nconst buckets = await cloudflare.read({ op: "r2.buckets.list" });\nreturn buckets.map((b) => b.name);' };
@@ -37,9 +38,13 @@ describe("the status line of a model turn", () => {
     });
     await say("Which R2 buckets do I have?");
     const calls = await waitForCalls(chatId, answered(/^Buckets: /));
-    const shown = history(calls, statusMessageId(calls));
-    expect(shown.slice(0, -1)).toEqual(["💭 Thinking…", "⚙️ Running the code…", "🔎 Searching the API…", "⚙️ Reading r2.buckets.list…", "💭 Thinking…"]);
-    expect(shown.at(-1)).toMatch(/^Buckets: .*shop-assets/);
+    const status = statusMessageId(calls);
+    expect(history(calls, status)).toEqual(["💭 Thinking…", "⚙️ Running the code…", "🔎 Searching the API…", "⚙️ Reading r2.buckets.list…", "💭 Thinking…", "✍️ Writing the answer…"]);
+    // The answer was streamed as a draft, so it comes as a new message (a draft lasts until the bot sends one) and the status message goes.
+    expect(calls.some((c) => c.ok && c.method === "deleteMessage" && Number(c.params.message_id) === status)).toBe(true);
+    const answer = answerOf(calls, /^Buckets: /);
+    expect(answer.method).toBe("sendMessage");
+    expect(String(answer.params.text)).toMatch(/^Buckets: .*shop-assets/);
   });
 
   it("says it waits for approval while a card is shown, and shows the steps of the approved run", async () => {
@@ -56,8 +61,7 @@ describe("the status line of a model turn", () => {
       expect.stringMatching(/^⏸ Waiting for your approval of the card below\.\n\n⚡ Code Mode/)]);
     await deliver(callbackUpdate(dataOf(card!, "ap"), { userId: USERS.owner, chatId, messageId: card!.messageId }));
     const calls = await waitForCalls(chatId, answered(new RegExp(`^Created ${name}`)));
-    const after = history(calls, status).slice(history(waiting, status).length);
-    expect(after.slice(0, -1)).toEqual(["⚙️ Reading d1.database.list…"]);
-    expect(after.at(-1)).toMatch(new RegExp(`^Created ${name}\\.`));
+    expect(history(calls, status).slice(history(waiting, status).length)).toEqual(["⚙️ Reading d1.database.list…", "✍️ Writing the answer…"]);
+    expect(String(answerOf(calls, new RegExp(`^Created ${name}`)).params.text)).toMatch(new RegExp(`^Created ${name}\\.\n\n⚡ Code Mode`));
   });
 });
