@@ -51,13 +51,16 @@ describe("the status line of a model turn", () => {
     const name = `status-${Math.random().toString(36).slice(2, 6)}`;
     const { chatId, say } = await chatWith((prompt): Step => {
       if (lastUser(prompt).startsWith("[approval]")) return { text: `Created ${name}.` };
-      return { code: `await cloudflare.write({ op: "d1.database.create", body: { name: "${name}" } });\nreturn (await cloudflare.read({ op: "d1.database.list" })).length;` };
+      return { saying: "I'll create it; you'll get a card.", code: `await cloudflare.write({ op: "d1.database.create", body: { name: "${name}" } });\nreturn (await cloudflare.read({ op: "d1.database.list" })).length;` };
     });
     await say(`Create a D1 database called ${name}`);
     const [card] = cards(await waitForCalls(chatId, (c) => cards(c).length === 1));
     const waiting = await waitForCalls(chatId, answered(/^⏸ Waiting for your approval/));
     const status = statusMessageId(waiting);
-    expect(history(waiting, status)).toEqual(["💭 Thinking…", "⚙️ Running the code…", "⏸ Waiting for your approval of the card below.",
+    // The words before the code were a draft; the card ended it, and the status message stays the turn's.
+    expect(waiting.filter((c) => c.method === "sendMessageDraft").map((c) => c.params.text)).toEqual(["I'll create it; you'll get a card."]);
+    expect(waiting.some((c) => c.method === "deleteMessage")).toBe(false);
+    expect(history(waiting, status)).toEqual(["💭 Thinking…", "✍️ Writing the answer…", "⚙️ Running the code…", "⏸ Waiting for your approval of the card below.",
       expect.stringMatching(/^⏸ Waiting for your approval of the card below\.\n\n⚡ Code Mode/)]);
     await deliver(callbackUpdate(dataOf(card!, "ap"), { userId: USERS.owner, chatId, messageId: card!.messageId }));
     const calls = await waitForCalls(chatId, answered(new RegExp(`^Created ${name}`)));

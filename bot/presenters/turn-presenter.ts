@@ -70,7 +70,9 @@ export class TurnPresenter implements TurnOutput {
   async answer(threadId: number | null, messageId: number | null, answer: TurnAnswer): Promise<void> {
     await this.settle(messageId);
     // A draft lasts only until the bot sends a message: the answer must be a new message, not an edit, to take its place.
-    if (await this.settleDraft(messageId)) messageId = await this.api.deleteMessage(this.chatId, messageId!).then(() => null, () => messageId);
+    // Not so while a card waits: the card (sent after the words before it) already ended the draft, and the turn goes on in this status message.
+    const drafted = await this.settleDraft(messageId);
+    if (drafted && !answer.waiting) messageId = await this.api.deleteMessage(this.chatId, messageId!).then(() => null, () => messageId);
     const undo = answer.undo;
     const note = undo && undo.offer.irreversible.length > 0 ? fmt`\n${F.italic(`Can't be undone automatically: ${undo.offer.irreversible.join("; ")}`)}` : new F("");
     const badge = answer.footer ? fmt`\n\n${F.italic(answer.footer)}` : new F("");

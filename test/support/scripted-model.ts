@@ -11,9 +11,10 @@ import { registerModel } from "../../skills/cloudflare/agent/providers.ts";
 
 /**
  * What the scripted model does next. When streamed, `text` arrives in a few pieces; `stream` sends
- * its pieces, then the connection breaks with HTTP `breaks` (a provider failing mid-answer).
+ * its pieces, then the connection breaks with HTTP `breaks` (a provider failing mid-answer); `saying`
+ * is text the model writes before its code (as real models often do).
  */
-export type Step = { code: string } | { text: string } | { fail: number } | { toolInput: string } | { stream: string[]; breaks: number };
+export type Step = { code: string; saying?: string } | { text: string } | { fail: number } | { toolInput: string } | { stream: string[]; breaks: number };
 
 type Prompt = Array<{ role: string; content: unknown }>;
 
@@ -55,6 +56,7 @@ export function scriptedModel(next: (prompt: Prompt, call: number) => Step, opti
       const parts: LanguageModelV4StreamPart[] = [{ type: "stream-start", warnings: [] }];
       if ("code" in step || "toolInput" in step) {
         const input = "code" in step ? JSON.stringify({ code: step.code }) : step.toolInput;
+        if ("saying" in step && step.saying) parts.push({ type: "text-start", id: "s" }, { type: "text-delta", id: "s", delta: step.saying }, { type: "text-end", id: "s" });
         parts.push({ type: "tool-call", toolCallId: `call-${calls}`, toolName: "codemode", input }, { type: "finish", finishReason: { unified: "tool-calls", raw: "tool_calls" }, usage });
       } else {
         const pieces = "stream" in step ? step.stream : pieces3(step.text);
