@@ -33,13 +33,13 @@ describe("the status line of a model turn", () => {
   it("shows each step of a read as the snippet takes it; the streamed answer then replaces the status message", async () => {
     const { chatId, say } = await chatWith((prompt): Step => {
       const out = lastToolOutput(prompt);
-      if (!out) return { code: 'await cloudflare.search({ query: "list r2 buckets" });\nconst buckets = await cloudflare.read({ op: "r2.buckets.list" });\nreturn buckets.map((b) => b.name);' };
+      if (!out) return { code: 'await cloudflare.search({ query: "list r2 buckets" });\nawait cloudflare.describe({ op: "r2.buckets.list" });\nconst buckets = await cloudflare.read({ op: "r2.buckets.list" });\nreturn buckets.map((b) => b.name);' };
       return { text: `Buckets: ${(out.result as string[]).join(", ")}.` };
     });
     await say("Which R2 buckets do I have?");
     const calls = await waitForCalls(chatId, answered(/^Buckets: /));
     const status = statusMessageId(calls);
-    expect(history(calls, status)).toEqual(["💭 Thinking…", "⚙️ Running the code…", "🔎 Searching the API…", "⚙️ Reading r2.buckets.list…", "💭 Thinking…", "✍️ Writing the answer…"]);
+    expect(history(calls, status)).toEqual(["💭 Thinking…", "⚙️ Running the code…", "🔎 Searching the API…", "🔎 Looking up r2.buckets.list…", "⚙️ Reading r2.buckets.list…", "💭 Thinking…", "✍️ Writing the answer…"]);
     // The answer was streamed as a draft, so it comes as a new message (a draft lasts until the bot sends one) and the status message goes.
     expect(calls.some((c) => c.ok && c.method === "deleteMessage" && Number(c.params.message_id) === status)).toBe(true);
     const answer = answerOf(calls, /^Buckets: /);
