@@ -42,7 +42,7 @@ export function createChatServices(host: ChatHost): ChatServices {
   const store = new RunStore(ctx.storage.sql);
   const presenter = new ChatPresenter(api, chatId, store);
   // The model turns start runs and listen to them: the listener reaches them once they exist.
-  const model: RunListener = { paused: (run, cards) => turns.paused(run, cards), finished: (run, end) => turns.finished(run, end) };
+  const model: RunListener = { paused: (run, cards) => turns.paused(run, cards), finished: (run, end) => turns.finished(run, end), progress: (run, step) => turns.progress(run, step) };
   const runs = new Runs({
     ctx, env, chatId, credentials,
     approverIds: config.APPROVER_IDS,
@@ -53,6 +53,6 @@ export function createChatServices(host: ChatHost): ChatServices {
     wakeBy: host.wakeBy,
     ...(config.MCP_SERVERS.length > 0 ? { mcp: new McpServers({ servers: config.MCP_SERVERS, secrets: env as unknown as Record<string, unknown>, credentials }) } : {}),
   });
-  const turns = new ModelTurns({ config, env, chatId, sql: ctx.storage.sql, runs, output: new TurnPresenter(api, chatId, store) });
+  const turns = new ModelTurns({ config, env, chatId, sql: ctx.storage.sql, runs, output: new TurnPresenter(api, chatId, store, config.CHAT_EDIT_INTERVAL_MS) });
   return { chatId, runs, turns, credentials };
 }

@@ -98,6 +98,8 @@ export const configSchema = z.object({
   LLM_TOKENS_PER_DAY: z.coerce.number().int().min(0).default(200_000),
   /** Model steps (tool calls and answers) allowed per request. */
   LLM_MAX_STEPS: z.coerce.number().int().min(1).max(30).default(8),
+  /** The least time between two edits of a status message (Telegram allows about one edit a second per message). */
+  CHAT_EDIT_INTERVAL_MS: z.coerce.number().int().min(0).max(10_000).default(1000),
   /** Base delay of the inbox's retry backoff (doubles per attempt). */
   INBOX_RETRY_BASE_MS: z.coerce.number().int().min(1).max(60_000).default(1000),
   /** Attempts before an update is given up on and the person is told. */

@@ -42,7 +42,7 @@ export interface TaskResult {
 }
 
 /** Statuses the turn shows while it is not done yet. */
-const WORKING = ["🔎", "⚙️", "⏸", "↗️"];
+const WORKING = ["💭", "🔎", "⚙️", "⏸", "✍️", "↗️"];
 
 /** Runs `task` as user `userId`; `usage` reads the gateway's counts for a prompt; `price` the cost of a model's tokens. */
 export async function runTask(stack: EvalStack, task: EvalTask, options: {

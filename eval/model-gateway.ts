@@ -3,7 +3,7 @@
  * task's model calls, tool calls and tokens are counted per task, whatever the model.
  *
  * - Scripted (offline, CI): a fake OpenAI-compatible server speaking the real wire format
- *   (`POST …/chat/completions`, tools, `tool_calls`, `usage`). Each task's script decides the next
+ *   (`POST …/chat/completions`, tools, `tool_calls`, `usage`; server-sent chunks when `stream: true`). Each task's script decides the next
  *   turn from the conversation it is sent (tool results included), so scripts react to what the
  *   sandbox and the API actually answered, wrong first attempts and their error messages too.
  * - Proxy (`--model provider:model`): forwards each request unchanged to the real provider and
@@ -123,11 +123,12 @@ export async function startModelGateway(mode: GatewayMode): Promise<ModelGateway
     const message = "code" in reply
       ? { role: "assistant", content: null, tool_calls: [{ id: `call_${Math.random().toString(36).slice(2, 10)}`, type: "function", function: { name: "codemode", arguments: JSON.stringify({ code: reply.code }) } }] }
       : { role: "assistant", content: reply.text };
-    return Response.json({
-      id: `chatcmpl-${Math.random().toString(36).slice(2, 10)}`, object: "chat.completion", created: Math.floor(Date.now() / 1000), model,
-      choices: [{ index: 0, message, finish_reason: "code" in reply ? "tool_calls" : "stop" }],
-      usage: { prompt_tokens: input, completion_tokens: output, total_tokens: input + output },
-    });
+    const id = `chatcmpl-${Math.random().toString(36).slice(2, 10)}`;
+    const created = Math.floor(Date.now() / 1000);
+    const finish = "code" in reply ? "tool_calls" : "stop";
+    const usageBody = { prompt_tokens: input, completion_tokens: output, total_tokens: input + output };
+    if (body.stream === true) return streamed(id, created, model, message, finish, usageBody);
+    return Response.json({ id, object: "chat.completion", created, model, choices: [{ index: 0, message, finish_reason: finish }], usage: usageBody });
   };
 
   const server = await serveHandler(handle, 0);
@@ -135,6 +136,50 @@ export async function startModelGateway(mode: GatewayMode): Promise<ModelGateway
 }
 
 type Message = { role: string; content: unknown };
+
+/**
+ * A reply as OpenAI streams it (`stream: true`): server-sent `chat.completion.chunk`s (the text in a
+ * few pieces, or the tool call), the finish reason, the usage (as with `stream_options.include_usage`), then `[DONE]`.
+ */
+function streamed(id: string, created: number, model: string, message: { content: string | null; tool_calls?: unknown[] }, finish: string, usage: Record<string, number>): Response {
+  const chunk = (extra: Record<string, unknown>) => `data: ${JSON.stringify({ id, object: "chat.completion.chunk", created, model, ...extra })}\n\n`;
+  const deltas: Array<Record<string, unknown>> = [];
+  if (message.tool_calls) deltas.push({ role: "assistant", tool_calls: message.tool_calls.map((call, index) => ({ index, ...(call as object) })) });
+  else {
+    const text = message.content ?? "";
+    const size = Math.max(1, Math.ceil(text.length / 3));
+    for (let at = 0; at < text.length; at += size) deltas.push({ ...(at === 0 ? { role: "assistant" } : {}), content: text.slice(at, at + size) });
+  }
+  const events = [
+    ...deltas.map((delta) => chunk({ choices: [{ index: 0, delta, finish_reason: null }] })),
+    chunk({ choices: [{ index: 0, delta: {}, finish_reason: finish }] }),
+    chunk({ choices: [], usage }),
+    "data: [DONE]\n\n",
+  ];
+  return new Response(events.join(""), { headers: { "content-type": "text/event-stream", "cache-control": "no-cache" } });
+}
+
+/** Usage and tool calls in a streamed answer: OpenAI's chunks (usage in the last one) or Anthropic's events. */
+function streamedUsage(text: string): { input: number; output: number; toolCalls: number } | undefined {
+  let input = 0, output = 0, toolCalls = 0, seen = false;
+  for (const line of text.split("\n")) {
+    if (!line.startsWith("data:")) continue;
+    let event: { usage?: Record<string, number>; message?: { usage?: Record<string, number> }; choices?: Array<{ delta?: { tool_calls?: Array<{ id?: string }> } }>; content_block?: { type?: string } };
+    try {
+      event = JSON.parse(line.slice(5).trim()) as typeof event;
+    } catch {
+      continue; // [DONE]
+    }
+    seen = true;
+    for (const u of [event.usage, event.message?.usage]) {
+      if (!u) continue;
+      input = Math.max(input, u.prompt_tokens ?? u.input_tokens ?? 0);
+      output = Math.max(output, u.completion_tokens ?? u.output_tokens ?? 0);
+    }
+    toolCalls += (event.choices?.[0]?.delta?.tool_calls ?? []).filter((c) => c.id).length + (event.content_block?.type === "tool_use" ? 1 : 0);
+  }
+  return seen ? { input, output, toolCalls } : undefined;
+}
 
 /** Forwards one request to the provider and counts what it answered. */
 async function proxy(upstream: string, url: URL, request: Request, raw: string, count: (input: number, output: number, toolCalls: number) => void, fail: (error: string) => void): Promise<Response> {
@@ -149,6 +194,11 @@ async function proxy(upstream: string, url: URL, request: Request, raw: string, 
   }
   const text = await response.text();
   if (!response.ok) fail(`provider HTTP ${response.status}: ${text.slice(0, 200)}`);
+  const stream = (response.headers.get("content-type") ?? "").includes("text/event-stream") ? streamedUsage(text) : undefined;
+  if (stream) {
+    if (response.ok) count(stream.input, stream.output, stream.toolCalls);
+    return new Response(text, { status: response.status, headers: { "content-type": "text/event-stream" } });
+  }
   try {
     const json = JSON.parse(text) as { usage?: Record<string, number>; choices?: Array<{ message?: { tool_calls?: unknown[] } }>; content?: Array<{ type: string }> };
     const u = json.usage ?? {};

@@ -215,8 +215,9 @@ return { from, requests: days.reduce((n, d) => n + d.sum.requests, 0), bytes: da
     await deliver(textUpdate(`/model ${id}`, { userId: USERS.owner, chatId }));
     await waitForCalls(chatId, (c) => sentTexts(c).some((t) => t.startsWith("This chat now uses")));
     await deliver(textUpdate("how much traffic did demo-shop.dev get this week?", { userId: USERS.owner, chatId }));
-    const calls = await waitForCalls(chatId, (c) => c.some((m) => /^demo-shop\.dev served/.test(String(m.params.text ?? ""))));
-    const answer = calls.map((c) => String(c.params.text ?? "")).find((t) => t.startsWith("demo-shop.dev served"))!;
+    // The answer's final message, not a draft of it (drafts show it as it is written).
+    const calls = await waitForCalls(chatId, (c) => c.some((m) => m.method === "sendMessage" && /^demo-shop\.dev served/.test(String(m.params.text ?? ""))));
+    const answer = calls.filter((c) => c.method === "sendMessage").map((c) => String(c.params.text ?? "")).find((t) => t.startsWith("demo-shop.dev served"))!;
     const days = daysOf((await askEmulator(trafficQuery(day(6), day(0)))).data);
     const requests = days.reduce((n, d) => n + d.sum.requests, 0);
     expect(answer).toContain(`demo-shop.dev served ${requests} requests (${(days.reduce((n, d) => n + d.sum.bytes, 0) / 1e9).toFixed(2)} GB) since ${day(6)}.`);

@@ -56,8 +56,8 @@ describe("Deep Mode", () => {
     const answer = answers(calls).find((t) => t.startsWith("Buckets:"))!;
     expect(answer).toContain("shop-assets");
     expect(answer).toContain(`⚡ Code Mode · ${short(strong.id)} · 800→120 tok · 1 API call · `);
-    expect(cheap.mock.doGenerateCalls).toHaveLength(0);
-    expect(lastUser(strong.mock.doGenerateCalls[0]!.prompt as unknown as Prompt)).toBe("which R2 buckets do I have?");
+    expect(cheap.mock.doStreamCalls).toHaveLength(0);
+    expect(lastUser(strong.mock.doStreamCalls[0]!.prompt as unknown as Prompt)).toBe("which R2 buckets do I have?");
   });
 
   it("/model auto: the cheap model answers what it can, and the strong one is never asked", async () => {
@@ -67,7 +67,7 @@ describe("Deep Mode", () => {
     const answer = answers(await waitForCalls(chatId, answered(/^Buckets:/), 30_000)).find((t) => t.startsWith("Buckets:"))!;
     expect(answer).toContain(`⚡ Code Mode · ${short(cheap.id)} ·`);
     expect(answer).not.toContain("↗️");
-    expect(strong.mock.doGenerateCalls).toHaveLength(0);
+    expect(strong.mock.doStreamCalls).toHaveLength(0);
   });
 
   it("/model auto: a refusal escalates to the strong model; the person is told, and the footer shows both models' cost", async () => {
@@ -80,7 +80,7 @@ describe("Deep Mode", () => {
     expect(answer).toContain(`↗️ ${short(cheap.id)} declined the request (400→60 tok), so ${short(strong.id)} answered.`);
     expect(answer).toContain(`⚡ Code Mode · ${short(strong.id)} · 800→120 tok · 1 API call · `);
     // The strong model starts from the request, not from the cheap model's refusal.
-    expect(JSON.stringify(strong.mock.doGenerateCalls[0]!.prompt)).not.toContain("I'm sorry");
+    expect(JSON.stringify(strong.mock.doStreamCalls[0]!.prompt)).not.toContain("I'm sorry");
     const usage = await env.DB.prepare("SELECT model, input_tokens FROM usage WHERE chat_id = ? ORDER BY id").bind(chatId).all();
     expect(usage.results).toEqual([{ model: cheap.id, input_tokens: 400 }, { model: strong.id, input_tokens: 800 }]);
   });
@@ -91,8 +91,8 @@ describe("Deep Mode", () => {
     await say("what buckets exist?");
     const answer = answers(await waitForCalls(chatId, answered(/^Buckets:/), 30_000)).find((t) => t.startsWith("Buckets:"))!;
     expect(answer).toContain(`↗️ ${short(cheap.id)} used its step budget without finishing`);
-    expect(cheap.mock.doGenerateCalls).toHaveLength(8);
-    expect(strong.mock.doGenerateCalls).toHaveLength(2);
+    expect(cheap.mock.doStreamCalls).toHaveLength(8);
+    expect(strong.mock.doStreamCalls).toHaveLength(2);
   });
 
   it("/model auto: a run error the cheap model gives up on escalates", async () => {
@@ -118,8 +118,8 @@ describe("Deep Mode", () => {
     const answer = answers(await waitForCalls(chatId, answered(/^Created /), 30_000)).find((t) => t.startsWith("Created "))!;
     expect(answer).toContain(`⚡ Code Mode · ${short(strong.id)}`);
     expect(await d1Names()).toContain(name);
-    expect(cheap.mock.doGenerateCalls).toHaveLength(1);
-    expect(strong.mock.doGenerateCalls).toHaveLength(2);
+    expect(cheap.mock.doStreamCalls).toHaveLength(1);
+    expect(strong.mock.doStreamCalls).toHaveLength(2);
   });
 
   it("/model auto: after a rejected card the model that asked answers, even with an apology; the strong one is not asked to try again", async () => {
@@ -132,7 +132,7 @@ describe("Deep Mode", () => {
     await deliver(callbackUpdate(dataOf(card!, "rj"), { userId: USERS.owner, chatId, messageId: card!.messageId }));
     const answer = answers(await waitForCalls(chatId, answered(/^Sorry, nothing was created/), 30_000)).find((t) => t.startsWith("Sorry"))!;
     expect(answer).not.toContain("↗️");
-    expect(strong.mock.doGenerateCalls).toHaveLength(0);
+    expect(strong.mock.doStreamCalls).toHaveLength(0);
   });
 
   it("/model shows the strong model and whether auto mode is on", async () => {

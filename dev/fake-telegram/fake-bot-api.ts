@@ -81,6 +81,8 @@ const MAX_TEXT = 4096;
 export class FakeBotApi {
   readonly calls: RecordedCall[] = [];
   readonly messages = new Map<string, StoredMessage>();
+  /** Drafts private chats show now, by `chatId:draftId`. */
+  private readonly drafts = new Map<string, string>();
   /** Calls held by a `delay_ms` fault, in arrival order. */
   readonly held: HeldCall[] = [];
   private readonly nextMessageId = new Map<number, number>();
@@ -149,6 +151,7 @@ export class FakeBotApi {
     this.calls.length = 0;
     this.held.length = 0;
     this.messages.clear();
+    this.drafts.clear();
     this.nextMessageId.clear();
     this.faults = [];
   }
@@ -205,6 +208,8 @@ export class FakeBotApi {
         return toNumber(p.chat_id) !== undefined ? ok(true) : bad("Bad Request: chat not found");
       case "sendDocument":
         return this.sendDocument(p);
+      case "sendMessageDraft":
+        return this.sendMessageDraft(p);
       case "setMyCommands":
         if (!Array.isArray(p.commands)) return bad("Bad Request: parameter \"commands\" is required");
         this.commands.set(scopeKey(p.scope), p.commands);
@@ -236,11 +241,39 @@ export class FakeBotApi {
     const entityError = checkEntities(p);
     if (entityError) return bad(entityError);
     const message_id = this.allocateMessageId(chatId);
+    this.dropDrafts(chatId);
     const stored: StoredMessage = { message_id, chat_id: chatId, text: p.text, deleted: false, edited: false,
       ...(Array.isArray(p.entities) ? { entities: p.entities } : {}),
       ...(p.reply_markup !== undefined ? { reply_markup: p.reply_markup } : {}) };
     this.messages.set(`${chatId}:${message_id}`, stored);
     return ok(this.messageObject(stored));
+  }
+
+  /**
+   * A draft: an ephemeral preview of a message being written, private chats only. Kept per chat
+   * and draft id (the newest text) until the bot sends a message to the chat, as Telegram drops it then.
+   */
+  private sendMessageDraft(p: Record<string, unknown>): ApiResult {
+    const chatId = toNumber(p.chat_id);
+    if (chatId === undefined) return bad("Bad Request: chat not found");
+    if (chatId < 0) return bad("Bad Request: message drafts can be sent to private chats only");
+    const draftId = toNumber(p.draft_id);
+    if (draftId === undefined || !Number.isInteger(draftId) || draftId === 0) return bad("Bad Request: draft_id must be a non-zero integer");
+    if (p.text !== undefined && typeof p.text !== "string") return bad("Bad Request: text must be a string");
+    if (typeof p.text === "string" && p.text.length > MAX_TEXT) return bad("Bad Request: text is too long");
+    const entityError = p.text === undefined ? undefined : checkEntities(p);
+    if (entityError) return bad(entityError);
+    this.drafts.set(`${chatId}:${draftId}`, typeof p.text === "string" ? p.text : "");
+    return ok(true);
+  }
+
+  /** The draft a private chat shows now for `draftId` (undefined once a message replaced it). */
+  draft(chatId: number, draftId: number): string | undefined {
+    return this.drafts.get(`${chatId}:${draftId}`);
+  }
+
+  private dropDrafts(chatId: number): void {
+    for (const key of [...this.drafts.keys()]) if (key.startsWith(`${chatId}:`)) this.drafts.delete(key);
   }
 
   private sendDocument(p: Record<string, unknown>): ApiResult {
@@ -250,6 +283,7 @@ export class FakeBotApi {
     if (!(doc && typeof doc === "object" && "content" in doc)) return bad("Bad Request: there is no document in the request");
     const file = doc as { file_name: string; size: number; mime_type: string; content: string };
     const message_id = this.allocateMessageId(chatId);
+    this.dropDrafts(chatId);
     const stored: StoredMessage = { message_id, chat_id: chatId, document: file, deleted: false, edited: false,
       ...(typeof p.caption === "string" ? { text: p.caption } : {}),
       ...(p.reply_markup !== undefined ? { reply_markup: p.reply_markup } : {}) };

@@ -40,6 +40,8 @@ export interface BotEvent {
   keyboard?: InlineKeyboard | null;
   document?: { file_name: string; size: number; mime_type: string };
   action?: string;
+  /** sendMessageDraft: which draft the text replaces (a draft lasts until the bot sends a message). */
+  draftId?: number;
   queryId?: string;
   showAlert?: boolean;
   /** For callback answers: who tapped. */
@@ -143,6 +145,7 @@ export class ChatLog {
       event.document = { file_name: String(doc.file_name ?? "file"), size: Number(doc.size ?? 0), mime_type: String(doc.mime_type ?? "application/octet-stream") };
     }
     if (typeof p.action === "string") event.action = p.action;
+    if (call.method === "sendMessageDraft" && Number.isFinite(Number(p.draft_id))) event.draftId = Number(p.draft_id);
     if (typeof p.callback_query_id === "string") {
       event.queryId = p.callback_query_id;
       const origin = this.queries.get(p.callback_query_id);

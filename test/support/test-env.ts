@@ -11,6 +11,8 @@ export const TEST_ENV = {
   /** Short inbox backoff so retry tests take a fraction of a second. */
   INBOX_RETRY_BASE_MS: "100",
   INBOX_MAX_ATTEMPTS: "5",
+  /** Every status edit goes out at once, so tests see each step (the throttle has its own test). */
+  CHAT_EDIT_INTERVAL_MS: "0",
   /** Room for one test file's model requests by the owner within a minute; the limit test fills it. */
   LLM_REQUESTS_PER_MINUTE: "30",
   /** A fixed, test-only key for per-user tokens: base64 of "test-only-encryption-key-32bytes" (never use it anywhere else). */

@@ -54,12 +54,20 @@ function apply(ev) {
     case "sendMessage":
     case "sendDocument":
       state.typingUntil.delete(ev.chatId);
+      // As in Telegram, a draft disappears when the bot sends a message.
+      for (const draft of items.filter((m) => m.draft)) items.splice(items.indexOf(draft), 1);
       items.push({ kind: "in", messageId: ev.messageId, text: ev.text || "", entities: ev.entities || [], keyboard: ev.keyboard || null,
         document: ev.document || null, at: ev.at, edited: false });
       break;
     case "editMessageText":
       if (existing) Object.assign(existing, { text: ev.text || "", entities: ev.entities || [], keyboard: ev.keyboard || null, edited: true });
       break;
+    case "sendMessageDraft": {
+      const draft = items.find((m) => m.draft && m.draftId === ev.draftId);
+      if (draft) draft.text = ev.text || "";
+      else items.push({ kind: "in", draft: true, draftId: ev.draftId, text: ev.text || "", entities: [], keyboard: null, document: null, at: ev.at, edited: false });
+      break;
+    }
     case "editMessageReplyMarkup":
       if (existing) existing.keyboard = ev.keyboard || null;
       break;
@@ -187,7 +195,7 @@ function drawMessage(m) {
     bubble.append(link);
   }
   if (m.text) bubble.append(m.kind === "in" ? formatted(m.text, m.entities) : el("div", "text", m.text));
-  bubble.append(el("span", "meta", `${m.edited ? "edited " : ""}${clock(m.at)}${m.kind === "out" ? " ✓✓" : ""}`));
+  bubble.append(el("span", "meta", `${m.draft ? "writing… " : m.edited ? "edited " : ""}${clock(m.at)}${m.kind === "out" ? " ✓✓" : ""}`));
   row.append(bubble);
   if (m.keyboard && m.keyboard.length) row.append(drawKeyboard(m));
   return row;

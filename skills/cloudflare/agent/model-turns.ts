@@ -6,30 +6,36 @@
  * turn is remembered by execution id (in the chat's Durable Object, so eviction does not lose
  * it). The run's outcome then reaches this module as the run's listener (`finished`): the model is
  * told how it ended and writes the answer. The conversation is a bounded window kept per chat.
+ * The model's steps are streamed (`streamText`): the text being written goes to `TurnOutput.writing`
+ * as it grows, and a provider that fails mid-answer ends the turn with a message saying so, never
+ * with the half answer. Each step of a run reaches the status line through `progress` (./status-lines.ts).
  * What the person sees goes through `TurnOutput` (bot/ implements it): nothing here talks to Telegram.
  */
 import { truncateResult } from "@cloudflare/codemode";
-import { APICallError, generateText, RetryError, stepCountIs, tool, type ModelMessage } from "ai";
+import { APICallError, RetryError, stepCountIs, streamText, tool, type ModelMessage } from "ai";
 import { z } from "zod";
 import type { Approval } from "../../../approvals/approval-store.ts";
 import type { RunRecord } from "../../../approvals/run-store.ts";
 import type { Config } from "../../../core/config.ts";
 import { describeError, UserFacingError } from "../../../core/errors.ts";
 import { llmKeysFor, TokenVaultError } from "../byok/index.ts";
-import type { RunEnd, RunListener, UndoOffer } from "../code-mode/run-listener.ts";
+import type { RunEnd, RunListener, RunStep, UndoOffer } from "../code-mode/run-listener.ts";
 import type { Requester, Runs } from "../code-mode/runs.ts";
 import { ConversationMemory } from "./memory.ts";
 import { systemPrompt, TOOL_DESCRIPTION } from "./prompt.ts";
 import { availableModels, modelFor, strongModel, type ModelChoice, type UserModelKeys } from "./providers.ts";
 import { noModelText } from "./no-model.ts";
+import { RUNNING, stepLine, THINKING, WAITING } from "./status-lines.ts";
 import { attemptCost, footer, limitReached, recordUsage } from "./usage.ts";
 
 /** What a model turn shows the person (bot/ implements it; `threadId` is the forum topic, if any). */
 export interface TurnOutput {
-  /** Posts the "working on it" status message; returns its id (null when it could not be sent). */
-  begin(threadId: number | null): Promise<number | null>;
-  /** Updates the status message. */
+  /** Posts the status message with `text`; returns its id (null when it could not be sent). */
+  begin(threadId: number | null, text: string): Promise<number | null>;
+  /** Updates the status message (throttled: a step may be skipped when steps come fast, never the answer). */
   status(threadId: number | null, messageId: number | null, text: string): Promise<void>;
+  /** The model is writing: `text` so far (a private chat sees it as a draft; a group sees "writing" on the status line). */
+  writing(threadId: number | null, messageId: number | null, text: string): Promise<void>;
   /** Replaces the status message with the answer (with the run's Undo button when it offers one). */
   answer(threadId: number | null, messageId: number | null, answer: TurnAnswer): Promise<void>;
   /** Says something short without a status message (no model, a limit reached). */
@@ -101,7 +107,7 @@ export class ModelTurns implements RunListener {
       await this.d.output.say(threadId, limited);
       return;
     }
-    const status = await this.d.output.begin(threadId);
+    const status = await this.d.output.begin(threadId, THINKING);
     await this.respond(plan, [{ role: "user", content: text }], requester, threadId, status);
   }
 
@@ -122,8 +128,15 @@ export class ModelTurns implements RunListener {
     return this.auto && strong && strong.id !== chosen.id ? { first: chosen, fallback: strong } : { first: chosen };
   }
 
-  /** A run a turn started paused again after a tap: its card is in the chat; the turn keeps waiting. */
-  async paused(_run: RunRecord, _cards: readonly Approval[]): Promise<void> {}
+  /** A run a turn started paused on a card (again, after a tap): the status line says so; the turn keeps waiting. */
+  async paused(run: RunRecord, _cards: readonly Approval[]): Promise<void> {
+    if (run.origin.kind === "model") await this.d.output.status(run.threadId, run.origin.statusMessageId, WAITING);
+  }
+
+  /** A run a turn started takes a step (searching, reading an operation): the status line shows it. */
+  async progress(run: RunRecord, step: RunStep): Promise<void> {
+    if (run.origin.kind === "model") await this.d.output.status(run.threadId, run.origin.statusMessageId, stepLine(step));
+  }
 
   /** A run a turn waited on ended: the model that started the turn hears how, and writes the answer. A run of a live turn is that turn's business. */
   async finished(run: RunRecord, end: RunEnd): Promise<void> {
@@ -163,7 +176,7 @@ export class ModelTurns implements RunListener {
     const escalation = failed ? `↗️ ${shortName(failed.model.id)} ${FAILURES[failed.failure!]} (${attemptCost(failed.model.id, failed.inputTokens, failed.outputTokens)}), so ${shortName(attempt.model.id)} answered.\n` : "";
     const badge = escalation + footer(attempt.model.id, attempt.inputTokens, attempt.outputTokens, attempt.apiCalls, Date.now() - started);
     if (attempt.kind === "waiting") {
-      await this.d.output.answer(threadId, statusId, { text: "⏸ Waiting for your approval of the card below.", footer: badge, waiting: true });
+      await this.d.output.answer(threadId, statusId, { text: WAITING, footer: badge, waiting: true });
       return;
     }
     await this.d.output.answer(threadId, statusId, { text: attempt.text, footer: badge, ...(undo ? { undo } : {}) });
@@ -180,7 +193,7 @@ export class ModelTurns implements RunListener {
       description: TOOL_DESCRIPTION,
       inputSchema: z.object({ code: z.string().describe("the body of an async function; return the value you need") }),
       execute: async ({ code }): Promise<ToolResult> => {
-        await this.d.output.status(threadId, statusId, "⚙️ Running…");
+        await this.d.output.status(threadId, statusId, RUNNING);
         const { run, outcome } = await this.d.runs.start({ code, requester, origin: { kind: "model", statusMessageId: statusId }, threadId, source: "model" });
         lastExecutionId = outcome.executionId;
         apiCalls += (outcome.calls ?? []).filter((c) => c.connector === "cloudflare" && c.method !== "search" && c.method !== "describe" && c.state === "applied").length;
@@ -194,27 +207,42 @@ export class ModelTurns implements RunListener {
         return { status: "error", executionId: outcome.executionId, error: outcome.status === "error" ? outcome.error : run.summary ?? "the run stopped before its card" };
       },
     });
-    let result;
+    const result = streamText({
+      model: model.create(),
+      system: systemPrompt(this.d.config.MCP_SERVERS.map((s) => s.name)),
+      messages: [...this.memory.load(), ...added],
+      tools: { codemode },
+      stopWhen: [stepCountIs(this.d.config.LLM_MAX_STEPS), () => paused !== undefined],
+      maxRetries: 3,
+      // Errors are read from the stream below; the default handler would only log them.
+      onError: () => undefined,
+      // Between a run and the model's next step, the status line says the model is at it again.
+      onStepFinish: async (step) => {
+        if (step.toolResults.length > 0 && paused === undefined) await this.d.output.status(threadId, statusId, THINKING);
+      },
+    });
+    // The text of the step being written, shown as it grows (a step that ends in a tool call starts over).
+    let written = "";
     try {
-      result = await generateText({
-        model: model.create(),
-        system: systemPrompt(this.d.config.MCP_SERVERS.map((s) => s.name)),
-        messages: [...this.memory.load(), ...added],
-        tools: { codemode },
-        stopWhen: [stepCountIs(this.d.config.LLM_MAX_STEPS), () => paused !== undefined],
-        maxRetries: 3,
-      });
+      for await (const part of result.stream) {
+        if (part.type === "start-step") written = "";
+        else if (part.type === "text-delta" && part.text !== "") await this.d.output.writing(threadId, statusId, written += part.text);
+        else if (part.type === "error") throw part.error;
+        else if (part.type === "abort") throw new Error("the model's answer was cut off");
+      }
     } catch (error) {
-      return { model, kind: "provider", text: providerTrouble(error, model), messages: [], inputTokens: 0, outputTokens: 0, apiCalls };
+      const text = written.trim() === "" ? providerTrouble(error, model) : `⚠️ The model provider failed in the middle of the answer (${describeError(RetryError.isInstance(error) ? error.lastError : error).slice(0, 200)}), so the half-written answer was dropped. Try again shortly.`;
+      return { model, kind: "provider", text, messages: [], inputTokens: 0, outputTokens: 0, apiCalls };
     }
-    const inputTokens = result.totalUsage.inputTokens ?? 0;
-    const outputTokens = result.totalUsage.outputTokens ?? 0;
+    const [usage, responseMessages, finalText, finishReason] = await Promise.all([result.totalUsage, result.responseMessages, result.text, result.finishReason]);
+    const inputTokens = usage.inputTokens ?? 0;
+    const outputTokens = usage.outputTokens ?? 0;
     await recordUsage(this.d.env.DB, { chatId: this.d.chatId, userId: requester.id, model: model.id, inputTokens, outputTokens, apiCalls, ...(lastExecutionId ? { executionId: lastExecutionId } : {}) });
-    const base = { model, messages: result.responseMessages, inputTokens, outputTokens, apiCalls };
+    const base = { model, messages: responseMessages, inputTokens, outputTokens, apiCalls };
     if (paused) return { ...base, kind: "waiting", text: "" };
-    const text = result.text.trim();
+    const text = finalText.trim();
     if (text === "") return { ...base, kind: "failed", failure: "steps", text: `I used my budget of ${this.d.config.LLM_MAX_STEPS} steps without finishing. Try a narrower request, or run code yourself with /cloudflare run.` };
-    if (result.finishReason === "content-filter" || REFUSAL.test(text)) return { ...base, kind: "failed", failure: "refusal", text };
+    if (finishReason === "content-filter" || REFUSAL.test(text)) return { ...base, kind: "failed", failure: "refusal", text };
     if (lastRun === "error") return { ...base, kind: "failed", failure: "run error", text };
     return { ...base, kind: "answer", text };
   }

@@ -156,7 +156,8 @@ function sdkModel(provider: string, model: string, key: string | undefined, base
   const base = baseURL ? { baseURL } : {};
   if (provider === "openai") return createOpenAI({ apiKey: needKey(key, provider, prefix), ...base })(model);
   if (provider === "anthropic") return createAnthropic({ apiKey: needKey(key, provider, prefix), ...base })(model);
-  return createOpenAICompatible({ name: provider, baseURL: baseURL ?? "", ...(key ? { apiKey: key } : {}) })(model);
+  // includeUsage: a streamed answer reports its tokens only when asked (`stream_options.include_usage`); limits and footers need them.
+  return createOpenAICompatible({ name: provider, baseURL: baseURL ?? "", includeUsage: true, ...(key ? { apiKey: key } : {}) })(model);
 }
 
 function needKey(key: string | undefined, provider: string, prefix: string): string {

@@ -29,6 +29,7 @@ import { ANALYTICS_HIT, GRAPHQL_PATH, GRAPHQL_USAGE, GraphqlSchemaGuide, isAnaly
 import { CloudflareApiError, collectList, type CloudflareClient, type CloudflareResponse } from "../api/index.ts";
 import { permissionsFor } from "../catalog/permissions.ts";
 import { callArgsSchema, CallArgumentError, multipartBody, resolveCall, type ResolvedCall } from "./resolve-call.ts";
+import type { RunStep } from "./run-listener.ts";
 import { sendApprovedWrite, type WriteGateDeps } from "./write-gate.ts";
 
 /** What the connector needs from its host for one pass. */
@@ -39,6 +40,8 @@ export interface CloudflareConnectorDeps extends WriteGateDeps {
   note?: (executionId: string, text: string) => void;
   /** Introspected GraphQL Analytics types, per account (the chat's own storage). */
   graphqlSchemas: GraphqlSchemaCache;
+  /** Told each step as the snippet takes it (the status line of a model turn); never fails the call. */
+  progress?: (step: RunStep) => Promise<void>;
 }
 
 /** How many items a list read returns unless the snippet passes `limit`. */
@@ -75,6 +78,7 @@ export class CloudflareConnector extends CodemodeConnector<Env> {
         inputSchema: SEARCH_JSON,
         execute: async (args) => {
           const { query, limit } = parseArgs(searchArgs, args, "cloudflare.search needs { query: \"words\", limit?: 1-20 }");
+          await this.step({ kind: "search" });
           const hits = await catalog.search(query, limit ?? 5);
           return isAnalyticsQuestion(query) ? [ANALYTICS_HIT, ...hits].slice(0, limit ?? 5) : hits;
         },
@@ -84,6 +88,7 @@ export class CloudflareConnector extends CodemodeConnector<Env> {
         inputSchema: DESCRIBE_JSON,
         execute: async (args) => {
           const { op } = parseArgs(describeArgs, args, "cloudflare.describe needs { op: \"operation.id\" }");
+          await this.step({ kind: "describe", op });
           if (op === ANALYTICS_HIT.id || op === `POST ${GRAPHQL_PATH}`) return GRAPHQL_USAGE;
           const text = await catalog.describe(op);
           if (!text) throw new CallArgumentError(`unknown operation "${op}"; use cloudflare.search("…")`);
@@ -121,9 +126,15 @@ export class CloudflareConnector extends CodemodeConnector<Env> {
     };
   }
 
+  /** Reports a step to the host; a status line that cannot be updated never stops the snippet. */
+  private async step(step: RunStep): Promise<void> {
+    await this.deps.progress?.(step).catch(() => undefined);
+  }
+
   /** Runs one GraphQL query (refused host-side unless every operation is a query), audited like a read. */
   private async graphql(args: unknown, executionId: string): Promise<unknown> {
     const { query, variables = {}, operationName } = parseArgs(graphqlArgs, args, "cloudflare.graphql needs { query: \"{ viewer { … } }\", variables?: { … } }");
+    await this.step({ kind: "analytics" });
     const document = readOnlyDocument(query, operationName);
     const filled = { ...variables };
     if (document.variables.includes("accountTag") && filled.accountTag === undefined) {
@@ -139,6 +150,7 @@ export class CloudflareConnector extends CodemodeConnector<Env> {
   /** Searches or describes the Analytics schema, introspected with the requester's token and cached per account. */
   private async graphqlSchema(args: unknown, executionId: string): Promise<unknown> {
     const wanted = parseArgs(schemaArgs, args, "cloudflare.graphqlSchema needs one of { search: \"words\" }, { dataset: \"name\", scope?: \"zone\" | \"account\" } or { type: \"TypeName\" }");
+    await this.step({ kind: "analytics" });
     const defaults = await this.deps.defaults().catch((): Record<string, string> => ({}));
     const scope = defaults.account_id ?? (await this.deps.credential()).ref.id;
     const guide = new GraphqlSchemaGuide(this.deps.graphqlSchemas, scope, (query, variables) => this.audited(executionId, { operation: "graphql.schema", method: "POST", path: GRAPHQL_PATH }, async (client) => {
@@ -177,6 +189,7 @@ export class CloudflareConnector extends CodemodeConnector<Env> {
     if (isCredentialRead(operation)) {
       throw new CallArgumentError(`${operation.id} (${operation.method} ${operation.path}) returns credentials; use cloudflare.reveal, which asks the user first and shows them the result privately`);
     }
+    await this.step({ kind: "read", op: operation.id });
     const collected = await this.audited(executionId, { operation: operation.id, method: operation.method, path: call.path }, async (client) => {
       const got = await collectList(client, toRequest(call), { paging: operation.pagination, limit: limit ?? LIST_LIMIT, maxPages: MAX_PAGES });
       return { status: got.kind === "list" ? got.status : got.response.status, value: got };

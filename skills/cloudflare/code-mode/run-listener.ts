@@ -29,8 +29,17 @@ export interface UndoOffer {
   irreversible: string[];
 }
 
+/** A step a run is taking now, reported by the connector as the snippet calls it (host-side). */
+export type RunStep =
+  | { kind: "search" } // cloudflare.search
+  | { kind: "describe"; op: string } // cloudflare.describe
+  | { kind: "read"; op: string } // cloudflare.read, after its operation was resolved
+  | { kind: "analytics" }; // cloudflare.graphql or graphqlSchema
+
 /** Where one run's outcomes go. */
 export interface RunListener {
+  /** The run is taking this step (optional: only a listener that shows progress needs it). */
+  progress?(run: RunRecord, step: RunStep): Promise<void>;
   /** The run paused on these cards (already shown in the chat). */
   paused(run: RunRecord, cards: readonly Approval[]): Promise<void>;
   /** The run ended. */

@@ -33,7 +33,7 @@ import { GuardedExecutor } from "../sandbox/guarded-executor.ts";
 import { catalogLookup } from "./catalog-lookup.ts";
 import { CloudflareConnector } from "./cloudflare-connector.ts";
 import type { Credential, RequesterCredentials } from "./requester-credentials.ts";
-import type { ChatDesk, RunEnd, RunListener, UndoOffer } from "./run-listener.ts";
+import type { ChatDesk, RunEnd, RunListener, RunStep, UndoOffer } from "./run-listener.ts";
 import { RunNotes } from "./run-notes.ts";
 import { undoRun } from "./run-undo.ts";
 import { requestFor, type PreparedRequest } from "./write-gate.ts";
@@ -433,9 +433,14 @@ export class Runs {
     return (await this.d.credentials.credentialFor(approval.requesterId)).ref;
   }
 
-  /** The runtime handle acting for a run's requester (their token, their audit identity), with the Cloudflare API and the MCP servers the run uses. */
-  private runtimeFor({ requesterId, mcpServers }: Pick<RunRecord, "requesterId" | "mcpServers">): CodemodeRuntimeHandle {
+  /**
+   * The runtime handle acting for a run's requester (their token, their audit identity), with the
+   * Cloudflare API and the MCP servers the run uses; for a whole run, its steps reach its listener.
+   */
+  private runtimeFor(run: Pick<RunRecord, "requesterId" | "mcpServers"> | RunRecord): CodemodeRuntimeHandle {
+    const { requesterId, mcpServers } = run;
     const { ctx, env } = this.d;
+    const progress = "origin" in run ? async (step: RunStep) => { await this.listenerOf(run).progress?.(run, step); } : undefined;
     const gate = { store: this.approvals, db: env.DB, deliverCredentials: async (approval: Approval, result: unknown) => this.d.desk.showCredentials(this.runOf(approval), approval, result) };
     // One lookup of the requester's token per pass (a pass is one execute or approve), not one per call;
     // a card still records the credential it shows, and a changed token voids it at the tap.
@@ -449,6 +454,7 @@ export class Runs {
       graphqlSchemas: this.graphqlSchemas ??= new GraphqlSchemaCache(ctx.storage.sql),
       credential: credentialOfPass,
       defaults: async () => this.d.credentials.defaultsFor(requesterId, await credentialOfPass()),
+      ...(progress ? { progress } : {}),
     });
     const others = this.d.mcp?.connectorsFor(ctx, env, requesterId, gate, mcpServers) ?? [];
     return createCodemodeRuntime({ ctx, executor: this.executor, connectors: [cloudflare, ...others], maxExecutions: this.d.retention.runs + PRUNE_SLACK,
