@@ -62,6 +62,8 @@ describe("natural-language requests through the model", () => {
     await deliver(callbackUpdate(dataOf(card!, "ap"), { userId: USERS.owner, chatId, messageId: card!.messageId }));
     const calls = await waitForCalls(chatId, answered(/^Done: the D1 database/));
     expect(answers(calls).find((t) => t.startsWith("Done:"))).toContain(`Done: the D1 database ${name} exists now.`);
+    // The footer counts the write the tap let through.
+    expect(answers(calls).find((t) => t.startsWith("Done:"))).toMatch(/⚡ Code Mode · .* · 1 API call · /);
     expect(await d1Names()).toContain(name);
     expect(await createRequests(name)).toBe(1);
 

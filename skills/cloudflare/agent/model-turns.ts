@@ -154,12 +154,14 @@ export class ModelTurns implements RunListener {
     if (typeof plan === "string") return;
     // A person who said no gets the answer, not another model (which might ask again).
     if (end.status === "rejected" || end.status === "refused") delete plan.fallback;
+    // The answer's footer counts the requests the approved run sent (its reads and the writes the tap let through).
+    const runCalls = end.status === "completed" ? end.reads + end.writes : end.status === "error" ? end.apiCalls ?? 0 : 0;
     await this.respond(plan, [{ role: "user", content: approvalNote(run, end) }], requester, run.threadId, waiting.statusMessageId,
-      end.status === "completed" ? { runId: run.runId, offer: end.undo } : undefined, run.executionId ?? undefined);
+      end.status === "completed" ? { runId: run.runId, offer: end.undo } : undefined, run.executionId ?? undefined, runCalls);
   }
 
   /** One request's answer: the first model's attempt, the fallback's when that one fails, then what the person sees. */
-  private async respond(plan: Plan, added: ModelMessage[], requester: Requester, threadId: number | null, statusId: number | null, undo?: TurnAnswer["undo"], continues?: string): Promise<void> {
+  private async respond(plan: Plan, added: ModelMessage[], requester: Requester, threadId: number | null, statusId: number | null, undo?: TurnAnswer["undo"], continues?: string, runCalls = 0): Promise<void> {
     const started = Date.now();
     let attempt = await this.attempt(plan.first, added, requester, threadId, statusId, continues);
     let failed: Attempt | undefined;
@@ -174,7 +176,7 @@ export class ModelTurns implements RunListener {
       return;
     }
     const escalation = failed ? `↗️ ${shortName(failed.model.id)} ${FAILURES[failed.failure!]} (${attemptCost(failed.model.id, failed.inputTokens, failed.outputTokens)}), so ${shortName(attempt.model.id)} answered.\n` : "";
-    const badge = escalation + footer(attempt.model.id, attempt.inputTokens, attempt.outputTokens, attempt.apiCalls, Date.now() - started);
+    const badge = escalation + footer(attempt.model.id, attempt.inputTokens, attempt.outputTokens, runCalls + attempt.apiCalls, Date.now() - started);
     if (attempt.kind === "waiting") {
       await this.d.output.answer(threadId, statusId, { text: WAITING, footer: badge, waiting: true });
       return;
