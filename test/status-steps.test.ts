@@ -55,7 +55,8 @@ describe("the status line of a model turn", () => {
     });
     await say(`Create a D1 database called ${name}`);
     const [card] = cards(await waitForCalls(chatId, (c) => cards(c).length === 1));
-    const waiting = await waitForCalls(chatId, answered(/^⏸ Waiting for your approval/));
+    // The turn's last word before the tap is the waiting line with its footer (an earlier edit shows the line alone).
+    const waiting = await waitForCalls(chatId, answered(/^⏸ Waiting for your approval[\s\S]*⚡ Code Mode/));
     const status = statusMessageId(waiting);
     // The words before the code were a draft; the card ended it, and the status message stays the turn's.
     expect(waiting.filter((c) => c.method === "sendMessageDraft").map((c) => c.params.text)).toEqual(["I'll create it; you'll get a card."]);
