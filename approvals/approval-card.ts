@@ -1,6 +1,7 @@
 /**
  * How an approval card looks: what will run (summary, id, the exact `METHOD path?query`, the
- * body, the token it goes out with), how risky it is, who asked, and until when it can be decided;
+ * body, the token it goes out with), how risky it is, who asked (in groups also who may decide), and
+ * until when it can be decided;
  * and how it reads after the decision (who, when, outcome; no buttons).
  *
  * Everything that will be sent is on the card or in the file attached with it: a body too long for
@@ -32,8 +33,11 @@ export interface CardAttachment {
   content: string;
 }
 
-/** The card's text. */
-export function cardText(card: CardInput): F {
+/**
+ * The card's text. `inGroup`: several people see the card, so it says who may decide
+ * ("Ann or an approver"); the tap of anyone else is refused (./decide.ts).
+ */
+export function cardText(card: CardInput, options: { inGroup?: boolean } = {}): F {
   const { request } = card;
   const badge = card.risk === "destructive" ? F.bold("⚠️ DESTRUCTIVE") : F.italic("✏️ write");
   const lines: F[] = [
@@ -52,7 +56,8 @@ export function cardText(card: CardInput): F {
   if (request.permissions?.length) lines.push(F.italic(`Token permission needed: ${request.permissions.join(" or ")}`));
   if (request.returnsCredentials) lines.push(F.bold("🔑 The answer holds credentials: it is shown only to you, once, in a message you can delete; the snippet and the model get a placeholder."));
   if (card.risk === "destructive") lines.push(F.bold(`This cannot be taken back easily: ${card.riskWhy ?? "it is destructive"}. Read it twice.`));
-  lines.push(F.italic(`Asked by ${card.requester} · expires ${clock(card.expiresAt)} UTC`));
+  const deciders = options.inGroup ? ` · ${card.requester} or an approver can decide` : "";
+  lines.push(F.italic(`Asked by ${card.requester}${deciders} · expires ${clock(card.expiresAt)} UTC`));
   return F.join(lines, "\n");
 }
 
@@ -71,7 +76,7 @@ export function cardKeyboard(approvalId: string, risk: Risk = "write"): InlineKe
   };
 }
 
-/** The card after a decision: the original text plus who decided, when, and what happened. */
+/** The card after a decision: the original text (without who may decide: it is decided) plus who decided, when, and what happened. */
 export function decidedCardText(card: CardInput, outcome: string): F {
   return fmt`${cardText(card)}\n\n${F.bold(outcome)}`;
 }

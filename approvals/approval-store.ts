@@ -101,6 +101,7 @@ export class ApprovalStore {
     sql.exec("CREATE INDEX IF NOT EXISTS approvals_pending ON approvals (state, expires_at)");
     sql.exec("CREATE INDEX IF NOT EXISTS approvals_run ON approvals (run_id, seq)");
     sql.exec("CREATE TABLE IF NOT EXISTS auto_approve (execution_id TEXT PRIMARY KEY, by INTEGER NOT NULL, at INTEGER NOT NULL)");
+    addMissingColumns(sql, "auto_approve", { by_name: "TEXT" });
   }
 
   /** Creates the pending row for a paused action with the request its card shows (or returns the existing one for the same action). */
@@ -214,14 +215,14 @@ export class ApprovalStore {
   }
 
   /** Turns on "approve all" for one execution. */
-  approveAllFor(executionId: string, by: number, now: number): void {
-    this.sql.exec("INSERT INTO auto_approve (execution_id, by, at) VALUES (?, ?, ?) ON CONFLICT (execution_id) DO NOTHING", executionId, by, now);
+  approveAllFor(executionId: string, by: { id: number; name: string }, now: number): void {
+    this.sql.exec("INSERT INTO auto_approve (execution_id, by, by_name, at) VALUES (?, ?, ?, ?) ON CONFLICT (execution_id) DO NOTHING", executionId, by.id, by.name, now);
   }
 
-  /** Who turned on "approve all" for this execution, if anyone. */
-  autoApprover(executionId: string): number | undefined {
-    const row = this.sql.exec<{ by: number }>("SELECT by FROM auto_approve WHERE execution_id = ?", executionId).toArray()[0];
-    return row?.by;
+  /** Who turned on "approve all" for this execution, if anyone (no name for marks made before names were kept). */
+  autoApprover(executionId: string): { id: number; name: string | null } | undefined {
+    const row = this.sql.exec<{ by: number; by_name: string | null }>("SELECT by, by_name FROM auto_approve WHERE execution_id = ?", executionId).toArray()[0];
+    return row && { id: row.by, name: row.by_name };
   }
 
   /** Forgets the cards (and approve-all marks) of executions whose runs were pruned. */

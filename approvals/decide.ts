@@ -10,7 +10,7 @@
 import { clock } from "./approval-card.ts";
 import type { Approval, ApprovalStore } from "./approval-store.ts";
 import { auditDecision } from "./audit.ts";
-import type { RunRecord, RunStore } from "./run-store.ts";
+import { ANSWER_IN_CHAT, type RunRecord, type RunStore } from "./run-store.ts";
 import type { CredentialRef } from "./stored-request.ts";
 
 /** A tap on Approve (`ap`), Reject (`rj`) or Approve all (`aa`). */
@@ -66,7 +66,7 @@ export async function decideTap(c: DecideContext, tap: Tap): Promise<Decision> {
   if (!c.approvals.decide(approval.id, "approved", tap.tapper.id, c.now)) return { kind: "none", answer: alreadyDecided(c.approvals.get(approval.id) ?? approval) };
   const all = tap.verb === "aa";
   await auditDecision(c.db, approval.auditCallId, "approved", { id: tap.tapper.id, name: tap.tapper.name, via: all ? "approve_all" : "tap" }, c.now);
-  if (all) c.approvals.approveAllFor(approval.executionId, tap.tapper.id, c.now);
+  if (all) c.approvals.approveAllFor(approval.executionId, tap.tapper, c.now);
   return {
     kind: "approved", approval, run, all,
     answer: all ? "Approved, with the rest of this run. Running…" : "Approved. Running…",
@@ -74,12 +74,15 @@ export async function decideTap(c: DecideContext, tap: Tap): Promise<Decision> {
   };
 }
 
-/** Approves a card automatically under the run's "Approve all", unless it is destructive; true when it did. */
-export async function approveAutomatically(c: Pick<DecideContext, "approvals" | "db" | "now">, approval: Approval): Promise<boolean> {
+/**
+ * Approves a card automatically under the run's "Approve all", unless it is destructive. Returns
+ * what the card says then (naming who tapped Approve all), or undefined when it did not.
+ */
+export async function approveAutomatically(c: Pick<DecideContext, "approvals" | "db" | "now">, approval: Approval): Promise<string | undefined> {
   const by = approval.risk === "destructive" ? undefined : c.approvals.autoApprover(approval.executionId);
-  if (by === undefined || !c.approvals.decide(approval.id, "approved", by, c.now, true)) return false;
-  await auditDecision(c.db, approval.auditCallId, "approved", { id: by, via: "automatic" }, c.now);
-  return true;
+  if (by === undefined || !c.approvals.decide(approval.id, "approved", by.id, c.now, true)) return undefined;
+  await auditDecision(c.db, approval.auditCallId, "approved", { id: by.id, ...(by.name !== null ? { name: by.name } : {}), via: "automatic" }, c.now);
+  return `✅ Approved automatically (Approve all in this run${by.name !== null ? `, by ${by.name}` : ""}) at ${clock(c.now)} UTC`;
 }
 
 /** Expires a pending card whose time is up (the tap came too late, or the alarm found it). */
@@ -109,7 +112,7 @@ export function alreadyDecided(approval: Approval): string {
 function runOf(c: Pick<DecideContext, "runs">, approval: Approval): RunRecord {
   return c.runs.get(approval.runId) ?? {
     runId: approval.runId, executionId: approval.executionId, chatId: approval.chatId, requesterId: approval.requesterId,
-    requesterName: "the person who asked", origin: { kind: "chat" }, threadId: null, mcpServers: [], status: "paused", summary: null,
+    requesterName: "the person who asked", origin: { kind: "chat" }, answerTo: ANSWER_IN_CHAT, mcpServers: [], status: "paused", summary: null,
     createdAt: approval.createdAt, finishedAt: null, undoneAt: null,
   };
 }

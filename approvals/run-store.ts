@@ -4,8 +4,9 @@
  * execution id; never by "the last one".
  *
  * Table `runs`: one row per run. `origin` (JSON) says which listener gets the run's outcomes: the
- * chat itself, a model turn waiting on it, or an MCP caller polling for it; `thread_id` is the
- * forum topic the request came from, so every answer and card goes back there. `status` follows
+ * chat itself, a model turn waiting on it, or an MCP caller polling for it; `thread_id` and
+ * `reply_to` say where its messages go (`AnswerTo`), so every answer and card goes back to the
+ * request, even when a tap resumes the run minutes later. `status` follows
  * the run (`running` → `paused` ↔ … → one of the ended states); `result` keeps the final result of
  * a run an MCP caller polls for. Table `undo_buttons` remembers
  * the message that carries a run's Undo button, to take the button away once used.
@@ -17,6 +18,21 @@ export type RunOrigin =
   | { kind: "chat" } // a command or a code block in the chat: the chat is told
   | { kind: "model"; statusMessageId: number | null } // a model turn waits on it and writes the answer
   | { kind: "mcp"; client: string; tokenName: string }; // an MCP client polls for it with `execution`
+
+/**
+ * Where the messages about one request go: the forum topic it came from, and in groups the
+ * request's own message, which they reply to (so when several people ask at once, each answer
+ * is attached to its question). Private chats and MCP runs use neither.
+ */
+export interface AnswerTo {
+  /** The forum topic (null outside topics). */
+  threadId: number | null;
+  /** The message that asked, which answers reply to (null: no reply). */
+  replyTo: number | null;
+}
+
+/** Where to answer when nothing says otherwise: the chat itself, no topic, no reply. */
+export const ANSWER_IN_CHAT: AnswerTo = { threadId: null, replyTo: null };
 
 /** How far a run got. */
 export type RunStatus =
@@ -35,7 +51,7 @@ export interface RunRecord {
   requesterId: number;
   requesterName: string;
   origin: RunOrigin;
-  threadId: number | null;
+  answerTo: AnswerTo;
   /** The other MCP servers (`MCP_SERVERS`) the run's code uses: their connectors join every pass of it. */
   mcpServers: string[];
   status: RunStatus;
@@ -48,7 +64,7 @@ export interface RunRecord {
 
 type Row = {
   run_id: string; execution_id: string | null; chat_id: number; requester_id: number; requester_name: string; origin: string | null;
-  thread_id: number | null; mcp_servers: string | null; status: RunStatus | null; summary: string | null; created_at: number; finished_at: number | null; undone_at: number | null;
+  thread_id: number | null; reply_to: number | null; mcp_servers: string | null; status: RunStatus | null; summary: string | null; created_at: number; finished_at: number | null; undone_at: number | null;
 };
 
 /** The runs of one chat. */
@@ -59,16 +75,16 @@ export class RunStore {
     this.sql = sql;
     sql.exec(`CREATE TABLE IF NOT EXISTS runs (run_id TEXT PRIMARY KEY, execution_id TEXT UNIQUE, chat_id INTEGER NOT NULL,
       requester_id INTEGER NOT NULL, requester_name TEXT NOT NULL, created_at INTEGER NOT NULL, undone_at INTEGER)`);
-    addMissingColumns(sql, "runs", { origin: "TEXT", thread_id: "INTEGER", status: "TEXT", summary: "TEXT", finished_at: "INTEGER", result: "TEXT", mcp_servers: "TEXT", logs: "TEXT" });
+    addMissingColumns(sql, "runs", { origin: "TEXT", thread_id: "INTEGER", reply_to: "INTEGER", status: "TEXT", summary: "TEXT", finished_at: "INTEGER", result: "TEXT", mcp_servers: "TEXT", logs: "TEXT" });
     sql.exec("CREATE INDEX IF NOT EXISTS runs_finished ON runs (finished_at)");
     sql.exec("CREATE TABLE IF NOT EXISTS undo_buttons (run_id TEXT PRIMARY KEY, message_id INTEGER NOT NULL)");
   }
 
   /** Records a new run before its code runs. */
-  create(run: { runId: string; chatId: number; requesterId: number; requesterName: string; origin: RunOrigin; threadId: number | null; mcpServers: readonly string[]; now: number }): RunRecord {
+  create(run: { runId: string; chatId: number; requesterId: number; requesterName: string; origin: RunOrigin; answerTo: AnswerTo; mcpServers: readonly string[]; now: number }): RunRecord {
     this.sql.exec(
-      `INSERT INTO runs (run_id, chat_id, requester_id, requester_name, origin, thread_id, mcp_servers, status, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, 'running', ?)`,
-      run.runId, run.chatId, run.requesterId, run.requesterName, JSON.stringify(run.origin), run.threadId, JSON.stringify(run.mcpServers), run.now,
+      `INSERT INTO runs (run_id, chat_id, requester_id, requester_name, origin, thread_id, reply_to, mcp_servers, status, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'running', ?)`,
+      run.runId, run.chatId, run.requesterId, run.requesterName, JSON.stringify(run.origin), run.answerTo.threadId, run.answerTo.replyTo, JSON.stringify(run.mcpServers), run.now,
     );
     return this.get(run.runId)!;
   }
@@ -157,7 +173,8 @@ export class RunStore {
 function fromRow(r: Row): RunRecord {
   return {
     runId: r.run_id, executionId: r.execution_id, chatId: r.chat_id, requesterId: r.requester_id, requesterName: r.requester_name,
-    origin: r.origin ? (JSON.parse(r.origin) as RunOrigin) : { kind: "chat" }, threadId: r.thread_id,
+    origin: r.origin ? (JSON.parse(r.origin) as RunOrigin) : { kind: "chat" },
+    answerTo: { threadId: r.thread_id, replyTo: r.reply_to },
     mcpServers: r.mcp_servers ? (JSON.parse(r.mcp_servers) as string[]) : [], status: r.status ?? "completed",
     summary: r.summary, createdAt: r.created_at, finishedAt: r.finished_at, undoneAt: r.undone_at,
   };

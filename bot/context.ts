@@ -3,8 +3,10 @@
  *
  * - `ctx.services`: the chat's services (runs, model turns, credentials), built on first use;
  * - `ctx.requester`: the person behind the update, as named on cards and in the audit log;
- * - `ctx.threadId`: the forum topic the update came from (null outside topics);
- * - `ctx.say(text)`: sends formatted text to this chat and topic, split to Telegram's limits;
+ * - `ctx.answerTo`: where answers to this update go: its forum topic, and in groups the message
+ *   that asked, which they reply to (so two people's answers are not mixed up; not in private chats,
+ *   nor for button taps, whose message is the bot's own);
+ * - `ctx.say(text)`: sends formatted text there, split to Telegram's limits;
  * - `ctx.chatAction` (@grammyjs/auto-chat-action): "typing" while long work runs;
  * - `ctx.getNearestCommand` (@grammyjs/commands): the known command closest to a mistyped one.
  *
@@ -18,9 +20,10 @@ import type { AutoChatActionFlavor } from "@grammyjs/auto-chat-action";
 import type { CommandsFlavor } from "@grammyjs/commands";
 import type { Context, MiddlewareFn } from "grammy";
 import type { InlineKeyboardMarkup, Message } from "grammy/types";
+import type { AnswerTo } from "../approvals/run-store.ts";
 import type { Requester } from "../skills/cloudflare/code-mode/runs.ts";
 import type { ChatServices } from "./chat-services.ts";
-import { sendLong } from "./format/send.ts";
+import { answerOptions, sendLong } from "./format/send.ts";
 
 /** What `ctx.say` accepts besides the text. */
 export interface SayOptions {
@@ -33,25 +36,29 @@ export interface SayOptions {
 export interface ChatFlavor {
   readonly services: ChatServices;
   readonly requester: Requester;
-  readonly threadId: number | null;
+  readonly answerTo: AnswerTo;
   say(text: F | string, options?: SayOptions): Promise<Message.TextMessage[]>;
 }
 
 /** The context every handler of this bot gets. */
 export type BotContext = Context & ChatFlavor & AutoChatActionFlavor & CommandsFlavor;
 
-/** Puts the chat's services, the requester, the topic and `say` on the context. */
+/** Puts the chat's services, the requester, where to answer and `say` on the context. */
 export function chatContext(services: () => ChatServices): MiddlewareFn<BotContext> {
   return async (ctx, next) => {
-    const threadId = ctx.msg?.is_topic_message ? (ctx.msg.message_thread_id ?? null) : null;
+    const group = ctx.chat?.type === "group" || ctx.chat?.type === "supergroup";
+    const answerTo: AnswerTo = {
+      threadId: ctx.msg?.is_topic_message ? (ctx.msg.message_thread_id ?? null) : null,
+      replyTo: group && ctx.message ? ctx.message.message_id : null,
+    };
     Object.defineProperties(ctx, {
       services: { get: services },
       requester: { value: ctx.from ? requesterOf(ctx.from) : { id: 0, name: "someone" } },
-      threadId: { value: threadId },
+      answerTo: { value: answerTo },
       say: {
         value: (text: F | string, options: SayOptions = {}) => {
           if (!ctx.chat) throw new Error("ctx.say needs a chat");
-          return sendLong(ctx.api, ctx.chat.id, typeof text === "string" ? new F(text) : text, { ...options, ...(threadId !== null ? { threadId } : {}) });
+          return sendLong(ctx.api, ctx.chat.id, typeof text === "string" ? new F(text) : text, { ...answerOptions(answerTo), ...options });
         },
       },
     });

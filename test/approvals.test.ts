@@ -26,8 +26,8 @@ describe("approval gate, deeper", () => {
     const calls = await waitForCalls(chatId, (c) => done(sentTexts(c)) !== undefined);
     expect(done(sentTexts(calls))).toContain(`"${a}"`);
     expect(done(sentTexts(calls))).toContain(`"${b}"`);
-    // The second write was still shown and logged, as approved automatically, with no buttons.
-    expect(sentTexts(calls).some((t) => t.includes(b) && t.includes("Approved automatically (Approve all in this run)"))).toBe(true);
+    // The second write was still shown and logged, as approved automatically (naming who tapped Approve all), with no buttons.
+    expect(sentTexts(calls).some((t) => t.includes(b) && t.includes("Approved automatically (Approve all in this run, by Tester)"))).toBe(true);
     expect(cards(calls)).toHaveLength(1);
     expect(await createRequests(a)).toBe(1);
     expect(await createRequests(b)).toBe(1);

@@ -7,6 +7,7 @@ import type { LanguageModel } from "ai";
 import type { Update } from "grammy/types";
 import { afterAll, describe, expect, it } from "vitest";
 import { requireConfig, type Config } from "../core/config.ts";
+import { ANSWER_IN_CHAT } from "../approvals/run-store.ts";
 import { createBot } from "../bot/create-bot.ts";
 import { ModelTurns } from "../skills/cloudflare/agent/model-turns.ts";
 import { availableModels, modelFor } from "../skills/cloudflare/agent/providers.ts";
@@ -214,8 +215,8 @@ describe("the agent with a person's stored keys", () => {
         config: { ...config, ENCRYPTION_KEY }, env, chatId, sql: state.storage.sql, runs: {} as Runs, output: {} as TurnOutput,
       });
       const requester = { id: VAULT_USER, name: "Tester" };
-      const missing = await agentWith(undefined).ask("list my zones", requester, null).then(() => "", (e: unknown) => String(e));
-      const changed = await agentWith(other).ask("list my zones", requester, null).then(() => "", (e: unknown) => String(e));
+      const missing = await agentWith(undefined).ask("list my zones", requester, ANSWER_IN_CHAT).then(() => "", (e: unknown) => String(e));
+      const changed = await agentWith(other).ask("list my zones", requester, ANSWER_IN_CHAT).then(() => "", (e: unknown) => String(e));
       const keys = await agentWith(TEST_ENV.ENCRYPTION_KEY).keysOf(VAULT_USER);
       return { missing, changed, keys };
     });

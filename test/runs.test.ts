@@ -1,6 +1,6 @@
 // The run owner (skills/cloudflare/code-mode/runs.ts): runs are found by id however many came
 // before, storage stays bounded however many runs a chat makes, and a forum topic's request is
-// answered in that topic (its cards and results too).
+// answered in that topic (its cards and results too), each a reply to the request.
 import { runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
@@ -84,5 +84,7 @@ describe("forum topics", () => {
     const sends = (await botCalls(chatId)).filter((c) => c.method === "sendMessage");
     expect(sends.length).toBeGreaterThanOrEqual(2);
     for (const send of sends) expect(send.params.message_thread_id).toBe(topic);
+    // A reply in a topic carries the topic too: each answer is both in the topic and a reply to the request.
+    for (const send of sends) expect(send.params.reply_parameters).toEqual({ message_id: update.message.message_id, allow_sending_without_reply: true });
   });
 });

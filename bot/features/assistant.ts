@@ -82,7 +82,7 @@ export function createAssistantFeature(config: Config, env: Env): Composer<BotCo
       return;
     }
     ctx.chatAction = "typing";
-    await ctx.services.turns.ask(request, ctx.requester, ctx.threadId, { deep: true });
+    await ctx.services.turns.ask(request, ctx.requester, ctx.answerTo, { deep: true });
   });
 
   feature.chatType("private").on("message:text").filter((ctx) => !ctx.message.text.startsWith("/"), ask);
@@ -93,7 +93,7 @@ export function createAssistantFeature(config: Config, env: Env): Composer<BotCo
 
 async function ask(ctx: BotContext & { message: { text: string } }): Promise<void> {
   ctx.chatAction = "typing";
-  await ctx.services.turns.ask(ctx.message.text, ctx.requester, ctx.threadId);
+  await ctx.services.turns.ask(ctx.message.text, ctx.requester, ctx.answerTo);
 }
 
 function addressedToBot(ctx: BotContext): boolean {

@@ -31,5 +31,5 @@ codeModeFeature.on("message:text").filter((ctx) => CODE_BLOCK.test(ctx.message.t
 
 async function run(ctx: BotContext, code: string): Promise<void> {
   ctx.chatAction = "typing";
-  await ctx.services.runs.start({ code, requester: ctx.requester, origin: { kind: "chat" }, threadId: ctx.threadId, source: "run" });
+  await ctx.services.runs.start({ code, requester: ctx.requester, origin: { kind: "chat" }, answerTo: ctx.answerTo, source: "run" });
 }

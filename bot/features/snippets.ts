@@ -103,7 +103,7 @@ async function runSnippet(ctx: BotContext, name: string): Promise<void> {
     return;
   }
   ctx.chatAction = "typing";
-  await ctx.services.runs.start({ code: snippet.code, requester: ctx.requester, origin: { kind: "chat" }, threadId: ctx.threadId, source: "snippet" });
+  await ctx.services.runs.start({ code: snippet.code, requester: ctx.requester, origin: { kind: "chat" }, answerTo: ctx.answerTo, source: "snippet" });
 }
 
 async function snippetNamed(ctx: BotContext, name: string) {

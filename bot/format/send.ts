@@ -1,8 +1,22 @@
-/** Sends formatted text, split to Telegram's limits, with any keyboard on the last part. */
+/** Sends formatted text, split to Telegram's limits, with any keyboard on the last part; and where an answer goes. */
 import type { FormattedString } from "@grammyjs/parse-mode";
 import type { Api } from "grammy";
-import type { InlineKeyboardMarkup, Message } from "grammy/types";
+import type { InlineKeyboardMarkup, Message, ReplyParameters } from "grammy/types";
+import type { AnswerTo } from "../../approvals/run-store.ts";
 import { fitMessages } from "./telegram-text.ts";
+
+/** Bot API parameters that put a message where `to` says: its forum topic, a reply to the request (still sent if that message is gone). */
+export function answerParams(to: AnswerTo): { message_thread_id?: number; reply_parameters?: ReplyParameters } {
+  return {
+    ...(to.threadId !== null ? { message_thread_id: to.threadId } : {}),
+    ...(to.replyTo !== null ? { reply_parameters: { message_id: to.replyTo, allow_sending_without_reply: true } } : {}),
+  };
+}
+
+/** `sendLong` options that put the text where `to` says. */
+export function answerOptions(to: AnswerTo): Pick<SendOptions, "threadId" | "replyTo"> {
+  return { ...(to.threadId !== null ? { threadId: to.threadId } : {}), ...(to.replyTo !== null ? { replyTo: to.replyTo } : {}) };
+}
 
 /** Options for `sendLong`. */
 export interface SendOptions {

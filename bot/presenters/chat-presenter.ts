@@ -1,8 +1,10 @@
 /**
  * Everything a run shows in the chat: its approval cards (sent, then edited once decided), the
  * private message with credentials, the Undo confirmation and report, and, for runs started in
- * the chat, their outcome (result, error, refusal, rejection). Every message goes to the forum
- * topic the run came from. This is the chat's `ChatDesk` and the listener of chat-started runs.
+ * the chat, their outcome (result, error, refusal, rejection). Every message goes where the run's
+ * `answerTo` says: the forum topic the request came from and, in groups, as a reply to the request
+ * (also after a tap minutes later). In groups a card says who may decide it. This is the chat's
+ * `ChatDesk` and the listener of chat-started runs.
  */
 import { FormattedString as F, fmt } from "@grammyjs/parse-mode";
 import { InputFile, type Api } from "grammy";
@@ -14,7 +16,7 @@ import { describeError } from "../../core/errors.ts";
 import type { ChatDesk, RunEnd, RunListener } from "../../skills/cloudflare/code-mode/run-listener.ts";
 import { runFooter } from "../format/run-footer.ts";
 import { renderResult } from "../format/run-result.ts";
-import { sendLong } from "../format/send.ts";
+import { answerOptions, answerParams, sendLong } from "../format/send.ts";
 
 /** The chat's desk and the listener of runs started in it. */
 export class ChatPresenter implements ChatDesk, RunListener {
@@ -30,10 +32,10 @@ export class ChatPresenter implements ChatDesk, RunListener {
 
   async showCard(run: RunRecord, card: CardInput, approvedAutomatically: string | undefined): Promise<number> {
     const attachment = cardAttachment(card);
-    if (attachment) await this.api.sendDocument(this.chatId, document(attachment.content, attachment.fileName), this.thread(run));
-    const text = approvedAutomatically ? decidedCardText(card, approvedAutomatically) : cardText(card);
+    if (attachment) await this.api.sendDocument(this.chatId, document(attachment.content, attachment.fileName), answerParams(run.answerTo));
+    const text = approvedAutomatically ? decidedCardText(card, approvedAutomatically) : cardText(card, { inGroup: this.chatId < 0 });
     const sent = await this.api.sendMessage(this.chatId, text.text, {
-      entities: text.entities, link_preview_options: { is_disabled: true }, ...this.thread(run),
+      entities: text.entities, link_preview_options: { is_disabled: true }, ...answerParams(run.answerTo),
       ...(approvedAutomatically ? {} : { reply_markup: cardKeyboard(card.approvalId, card.risk) }),
     });
     return sent.message_id;
@@ -53,16 +55,16 @@ export class ChatPresenter implements ChatDesk, RunListener {
     const text = typeof result === "string" ? result : JSON.stringify(result, null, 2);
     const header = `🔑 ${approval.request.operationId} (${requestLine(approval.request)}): this message holds credentials. Copy what you need, then delete it.`;
     if (text.length > 3000) {
-      await this.api.sendDocument(this.chatId, document(text, "credentials.json"), { caption: header, reply_markup: deleteKeyboard(approval.id), ...this.thread(run) });
+      await this.api.sendDocument(this.chatId, document(text, "credentials.json"), { caption: header, reply_markup: deleteKeyboard(approval.id), ...answerParams(run.answerTo) });
       return;
     }
     const message = fmt`${F.bold(header)}\n${F.pre(text, "json")}`;
-    await this.api.sendMessage(this.chatId, message.text, { entities: message.entities, reply_markup: deleteKeyboard(approval.id), link_preview_options: { is_disabled: true }, ...this.thread(run) });
+    await this.api.sendMessage(this.chatId, message.text, { entities: message.entities, reply_markup: deleteKeyboard(approval.id), link_preview_options: { is_disabled: true }, ...answerParams(run.answerTo) });
   }
 
   async confirmUndo(run: RunRecord, writes: readonly Approval[]): Promise<void> {
     const { text, keyboard } = undoConfirmation(run.runId, writes);
-    await sendLong(this.api, this.chatId, text, { replyMarkup: keyboard, ...this.threadOption(run) });
+    await sendLong(this.api, this.chatId, text, { replyMarkup: keyboard, ...answerOptions(run.answerTo) });
   }
 
   async undone(run: RunRecord, report: { by: string; reverted: number; removed: string[]; failures: string[] }): Promise<void> {
@@ -70,11 +72,11 @@ export class ChatPresenter implements ChatDesk, RunListener {
     if (carrier !== undefined) await this.api.editMessageReplyMarkup(this.chatId, carrier, { reply_markup: { inline_keyboard: [] } }).catch(() => undefined);
     const removed = report.removed.length > 0 ? `deleted ${report.removed.join(", ")}` : "nothing was deleted";
     const left = report.failures.length > 0 ? `; ${report.failures.length} could not be undone:\n${report.failures.map((f) => `• ${f}`).join("\n")}` : ".";
-    await sendLong(this.api, this.chatId, fmt`${F.bold(`↩️ Undone by ${report.by}`)}: ${removed}${left}`, this.threadOption(run));
+    await sendLong(this.api, this.chatId, fmt`${F.bold(`↩️ Undone by ${report.by}`)}: ${removed}${left}`, answerOptions(run.answerTo));
   }
 
   async notice(run: RunRecord, text: string): Promise<void> {
-    await sendLong(this.api, this.chatId, new F(text), this.threadOption(run));
+    await sendLong(this.api, this.chatId, new F(text), answerOptions(run.answerTo));
   }
 
   async paused(): Promise<void> {
@@ -82,37 +84,29 @@ export class ChatPresenter implements ChatDesk, RunListener {
   }
 
   async finished(run: RunRecord, end: RunEnd): Promise<void> {
-    const thread = this.threadOption(run);
+    const where = answerOptions(run.answerTo);
     switch (end.status) {
       case "completed": {
         const note = end.undo.irreversible.length > 0 ? fmt`\n${F.italic(`Can't be undone automatically: ${end.undo.irreversible.join("; ")}`)}` : new F("");
         const view = renderResult(end.result, { calls: end.reads + end.writes, writes: end.writes, ms: elapsed(run), ...(end.logs ? { logs: end.logs } : {}) });
         const keyboard = end.undo.reversible > 0 ? undoKeyboard(run.runId, end.undo.removes) : undefined;
-        const sent = await sendLong(this.api, this.chatId, fmt`${view.text}${note}`, { ...thread, ...(keyboard ? { replyMarkup: keyboard } : {}) });
+        const sent = await sendLong(this.api, this.chatId, fmt`${view.text}${note}`, { ...where, ...(keyboard ? { replyMarkup: keyboard } : {}) });
         const carrier = sent.at(-1);
         if (keyboard && carrier) this.runs.setUndoMessage(run.runId, carrier.message_id);
         // After the message that refers to it, so the file is read in the right order.
-        if (view.document) await this.api.sendDocument(this.chatId, document(view.document.content, view.document.fileName), this.thread(run));
+        if (view.document) await this.api.sendDocument(this.chatId, document(view.document.content, view.document.fileName), answerParams(run.answerTo));
         return;
       }
       case "error":
-        await sendLong(this.api, this.chatId, fmt`${F.bold("⚠️ The snippet failed")}\n${end.error}\n\n${F.italic(runFooter({ apiCalls: end.apiCalls ?? 0, ms: elapsed(run) }))}`, thread);
+        await sendLong(this.api, this.chatId, fmt`${F.bold("⚠️ The snippet failed")}\n${end.error}\n\n${F.italic(runFooter({ apiCalls: end.apiCalls ?? 0, ms: elapsed(run) }))}`, where);
         return;
       case "refused":
-        await sendLong(this.api, this.chatId, fmt`${F.bold("⛔")} ${end.reason}`, thread);
+        await sendLong(this.api, this.chatId, fmt`${F.bold("⛔")} ${end.reason}`, where);
         return;
       case "rejected":
         // An expired or voided card says so on the card itself; a rejection by a person gets one line.
-        if (end.reason.startsWith("rejected by")) await sendLong(this.api, this.chatId, fmt`Rejected: the run stopped and ${F.code(run.executionId ?? run.runId)} made no further changes.`, thread);
+        if (end.reason.startsWith("rejected by")) await sendLong(this.api, this.chatId, fmt`Rejected: the run stopped and ${F.code(run.executionId ?? run.runId)} made no further changes.`, where);
     }
-  }
-
-  private thread(run: RunRecord): { message_thread_id?: number } {
-    return run.threadId !== null ? { message_thread_id: run.threadId } : {};
-  }
-
-  private threadOption(run: RunRecord): { threadId?: number } {
-    return run.threadId !== null ? { threadId: run.threadId } : {};
   }
 }
 

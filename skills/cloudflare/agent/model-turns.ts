@@ -15,7 +15,7 @@ import { truncateResult } from "@cloudflare/codemode";
 import { APICallError, RetryError, stepCountIs, streamText, tool, type ModelMessage } from "ai";
 import { z } from "zod";
 import type { Approval } from "../../../approvals/approval-store.ts";
-import type { RunRecord } from "../../../approvals/run-store.ts";
+import type { AnswerTo, RunRecord } from "../../../approvals/run-store.ts";
 import type { Config } from "../../../core/config.ts";
 import { describeError, UserFacingError } from "../../../core/errors.ts";
 import { llmKeysFor, TokenVaultError } from "../byok/index.ts";
@@ -28,18 +28,18 @@ import { noModelText } from "./no-model.ts";
 import { RUNNING, stepLine, THINKING, WAITING } from "./status-lines.ts";
 import { attemptCost, footer, limitReached, recordUsage } from "./usage.ts";
 
-/** What a model turn shows the person (bot/ implements it; `threadId` is the forum topic, if any). */
+/** What a model turn shows the person (bot/ implements it; `to` says where: the request's topic, and in groups the request it replies to). */
 export interface TurnOutput {
   /** Posts the status message with `text`; returns its id (null when it could not be sent). */
-  begin(threadId: number | null, text: string): Promise<number | null>;
+  begin(to: AnswerTo, text: string): Promise<number | null>;
   /** Updates the status message (throttled: a step may be skipped when steps come fast, never the answer). */
-  status(threadId: number | null, messageId: number | null, text: string): Promise<void>;
+  status(to: AnswerTo, messageId: number | null, text: string): Promise<void>;
   /** The model is writing: `text` so far (a private chat sees it as a draft; a group sees "writing" on the status line). */
-  writing(threadId: number | null, messageId: number | null, text: string): Promise<void>;
+  writing(to: AnswerTo, messageId: number | null, text: string): Promise<void>;
   /** Replaces the status message with the answer (with the run's Undo button when it offers one). */
-  answer(threadId: number | null, messageId: number | null, answer: TurnAnswer): Promise<void>;
+  answer(to: AnswerTo, messageId: number | null, answer: TurnAnswer): Promise<void>;
   /** Says something short without a status message (no model, a limit reached). */
-  say(threadId: number | null, text: string): Promise<void>;
+  say(to: AnswerTo, text: string): Promise<void>;
 }
 
 /** A turn's final words. */
@@ -95,20 +95,20 @@ export class ModelTurns implements RunListener {
   }
 
   /** Answers a plain-language request: on the chat's model, on the strong one (`deep`, `/deep`), or on the chat's model with the strong one behind it (`/model auto`). */
-  async ask(text: string, requester: Requester, threadId: number | null, options: { deep?: boolean } = {}): Promise<void> {
+  async ask(text: string, requester: Requester, to: AnswerTo, options: { deep?: boolean } = {}): Promise<void> {
     const keys = await this.keysOf(requester.id);
     const plan = this.plan(keys, options.deep === true ? "deep" : undefined);
     if (typeof plan === "string") {
-      await this.d.output.say(threadId, plan);
+      await this.d.output.say(to, plan);
       return;
     }
     const limited = await limitReached(this.d.env.DB, requester.id, { perMinute: this.d.config.LLM_REQUESTS_PER_MINUTE, tokensPerDay: this.d.config.LLM_TOKENS_PER_DAY });
     if (limited) {
-      await this.d.output.say(threadId, limited);
+      await this.d.output.say(to, limited);
       return;
     }
-    const status = await this.d.output.begin(threadId, THINKING);
-    await this.respond(plan, [{ role: "user", content: text }], requester, threadId, status);
+    const status = await this.d.output.begin(to, THINKING);
+    await this.respond(plan, [{ role: "user", content: text }], requester, to, status);
   }
 
   /** Whether this chat is in auto mode (`/model auto`). */
@@ -130,12 +130,12 @@ export class ModelTurns implements RunListener {
 
   /** A run a turn started paused on a card (again, after a tap): the status line says so; the turn keeps waiting. */
   async paused(run: RunRecord, _cards: readonly Approval[]): Promise<void> {
-    if (run.origin.kind === "model") await this.d.output.status(run.threadId, run.origin.statusMessageId, WAITING);
+    if (run.origin.kind === "model") await this.d.output.status(run.answerTo, run.origin.statusMessageId, WAITING);
   }
 
   /** A run a turn started takes a step (searching, reading an operation): the status line shows it. */
   async progress(run: RunRecord, step: RunStep): Promise<void> {
-    if (run.origin.kind === "model") await this.d.output.status(run.threadId, run.origin.statusMessageId, stepLine(step));
+    if (run.origin.kind === "model") await this.d.output.status(run.answerTo, run.origin.statusMessageId, stepLine(step));
   }
 
   /** A run a turn waited on ended: the model that started the turn hears how, and writes the answer. A run of a live turn is that turn's business. */
@@ -148,7 +148,7 @@ export class ModelTurns implements RunListener {
       plan = this.plan(await this.keysOf(requester.id), undefined, waiting.modelId);
     } catch (error) {
       if (!(error instanceof UserFacingError)) throw error;
-      await this.d.output.answer(run.threadId, waiting.statusMessageId, { text: error.message });
+      await this.d.output.answer(run.answerTo, waiting.statusMessageId, { text: error.message });
       return;
     }
     if (typeof plan === "string") return;
@@ -156,36 +156,36 @@ export class ModelTurns implements RunListener {
     if (end.status === "rejected" || end.status === "refused") delete plan.fallback;
     // The answer's footer counts the requests the approved run sent (its reads and the writes the tap let through).
     const runCalls = end.status === "completed" ? end.reads + end.writes : end.status === "error" ? end.apiCalls ?? 0 : 0;
-    await this.respond(plan, [{ role: "user", content: approvalNote(run, end) }], requester, run.threadId, waiting.statusMessageId,
+    await this.respond(plan, [{ role: "user", content: approvalNote(run, end) }], requester, run.answerTo, waiting.statusMessageId,
       end.status === "completed" ? { runId: run.runId, offer: end.undo } : undefined, run.executionId ?? undefined, runCalls);
   }
 
   /** One request's answer: the first model's attempt, the fallback's when that one fails, then what the person sees. */
-  private async respond(plan: Plan, added: ModelMessage[], requester: Requester, threadId: number | null, statusId: number | null, undo?: TurnAnswer["undo"], continues?: string, runCalls = 0): Promise<void> {
+  private async respond(plan: Plan, added: ModelMessage[], requester: Requester, to: AnswerTo, statusId: number | null, undo?: TurnAnswer["undo"], continues?: string, runCalls = 0): Promise<void> {
     const started = Date.now();
-    let attempt = await this.attempt(plan.first, added, requester, threadId, statusId, continues);
+    let attempt = await this.attempt(plan.first, added, requester, to, statusId, continues);
     let failed: Attempt | undefined;
     if (attempt.kind === "failed" && plan.fallback) {
       failed = attempt;
-      await this.d.output.status(threadId, statusId, `↗️ ${shortName(plan.first.id)} ${FAILURES[attempt.failure!]}; asking ${shortName(plan.fallback.id)}…`);
-      attempt = await this.attempt(plan.fallback, added, requester, threadId, statusId, continues);
+      await this.d.output.status(to, statusId, `↗️ ${shortName(plan.first.id)} ${FAILURES[attempt.failure!]}; asking ${shortName(plan.fallback.id)}…`);
+      attempt = await this.attempt(plan.fallback, added, requester, to, statusId, continues);
     }
     this.memory.append([...added, ...attempt.messages]);
     if (attempt.kind === "provider") {
-      await this.d.output.answer(threadId, statusId, { text: attempt.text });
+      await this.d.output.answer(to, statusId, { text: attempt.text });
       return;
     }
     const escalation = failed ? `↗️ ${shortName(failed.model.id)} ${FAILURES[failed.failure!]} (${attemptCost(failed.model.id, failed.inputTokens, failed.outputTokens)}), so ${shortName(attempt.model.id)} answered.\n` : "";
     const badge = escalation + footer(attempt.model.id, attempt.inputTokens, attempt.outputTokens, runCalls + attempt.apiCalls, Date.now() - started);
     if (attempt.kind === "waiting") {
-      await this.d.output.answer(threadId, statusId, { text: WAITING, footer: badge, waiting: true });
+      await this.d.output.answer(to, statusId, { text: WAITING, footer: badge, waiting: true });
       return;
     }
-    await this.d.output.answer(threadId, statusId, { text: attempt.text, footer: badge, ...(undo ? { undo } : {}) });
+    await this.d.output.answer(to, statusId, { text: attempt.text, footer: badge, ...(undo ? { undo } : {}) });
   }
 
   /** One model's try at the conversation plus `added`: runs the model with the codemode tool, records its usage, and says how it went. */
-  private async attempt(model: ModelChoice, added: ModelMessage[], requester: Requester, threadId: number | null, statusId: number | null, continues?: string): Promise<Attempt> {
+  private async attempt(model: ModelChoice, added: ModelMessage[], requester: Requester, to: AnswerTo, statusId: number | null, continues?: string): Promise<Attempt> {
     // The usage row names the run this attempt started last (or went on with), so /audit shows each run's model cost.
     let lastExecutionId = continues;
     let paused: ToolResult | undefined;
@@ -195,8 +195,8 @@ export class ModelTurns implements RunListener {
       description: TOOL_DESCRIPTION,
       inputSchema: z.object({ code: z.string().describe("the body of an async function; return the value you need") }),
       execute: async ({ code }): Promise<ToolResult> => {
-        await this.d.output.status(threadId, statusId, RUNNING);
-        const { run, outcome } = await this.d.runs.start({ code, requester, origin: { kind: "model", statusMessageId: statusId }, threadId, source: "model" });
+        await this.d.output.status(to, statusId, RUNNING);
+        const { run, outcome } = await this.d.runs.start({ code, requester, origin: { kind: "model", statusMessageId: statusId }, answerTo: to, source: "model" });
         lastExecutionId = outcome.executionId;
         apiCalls += (outcome.calls ?? []).filter((c) => c.connector === "cloudflare" && c.method !== "search" && c.method !== "describe" && c.state === "applied").length;
         lastRun = outcome.status === "completed" ? "completed" : outcome.status === "paused" && run.status === "paused" ? "paused" : "error";
@@ -220,7 +220,7 @@ export class ModelTurns implements RunListener {
       onError: () => undefined,
       // Between a run and the model's next step, the status line says the model is at it again.
       onStepFinish: async (step) => {
-        if (step.toolResults.length > 0 && paused === undefined) await this.d.output.status(threadId, statusId, THINKING);
+        if (step.toolResults.length > 0 && paused === undefined) await this.d.output.status(to, statusId, THINKING);
       },
     });
     // The text of the step being written, shown as it grows (a step that ends in a tool call starts over).
@@ -228,7 +228,7 @@ export class ModelTurns implements RunListener {
     try {
       for await (const part of result.stream) {
         if (part.type === "start-step") written = "";
-        else if (part.type === "text-delta" && part.text !== "") await this.d.output.writing(threadId, statusId, written += part.text);
+        else if (part.type === "text-delta" && part.text !== "") await this.d.output.writing(to, statusId, written += part.text);
         else if (part.type === "error") throw part.error;
         else if (part.type === "abort") throw new Error("the model's answer was cut off");
       }

@@ -24,7 +24,7 @@ import { ApprovalStore, type Approval } from "../../../approvals/approval-store.
 import { auditCallStarted, auditExecutionRequested, auditExecutionStatus, auditExecutionUpdated } from "../../../approvals/audit.ts";
 import { approveAutomatically, decideTap, expireCard, type Decision, type Tap } from "../../../approvals/decide.ts";
 import { refusal, riskOf } from "../../../approvals/policy.ts";
-import { RunStore, type RunOrigin, type RunRecord } from "../../../approvals/run-store.ts";
+import { ANSWER_IN_CHAT, RunStore, type AnswerTo, type RunOrigin, type RunRecord } from "../../../approvals/run-store.ts";
 import { requestLine, type CredentialRef, type StoredRequest } from "../../../approvals/stored-request.ts";
 import type { Risk } from "../../../approvals/policy.ts";
 import type { McpServers } from "../../mcp-servers/mcp-servers.ts";
@@ -53,8 +53,8 @@ export interface StartRun {
   code: string;
   requester: Requester;
   origin: RunOrigin;
-  /** The forum topic the request came from (answers and cards go back there). */
-  threadId?: number | null;
+  /** Where its messages go: the request's forum topic and, in groups, the request message they reply to. */
+  answerTo?: AnswerTo;
   source: "run" | "snippet" | "model" | "mcp";
 }
 
@@ -122,7 +122,7 @@ export class Runs {
   async start(input: StartRun): Promise<{ run: RunRecord; outcome: Outcome }> {
     const runId = await auditExecutionRequested(this.d.env.DB, { chatId: this.d.chatId, userId: input.requester.id, userName: input.requester.name, source: input.source, code: input.code });
     const run = this.runs.create({ runId, chatId: this.d.chatId, requesterId: input.requester.id, requesterName: input.requester.name,
-      origin: input.origin, threadId: input.threadId ?? null, mcpServers: this.d.mcp?.usedBy(input.code) ?? [], now: Date.now() });
+      origin: input.origin, answerTo: input.answerTo ?? ANSWER_IN_CHAT, mcpServers: this.d.mcp?.usedBy(input.code) ?? [], now: Date.now() });
     const outcome = await this.settle(await this.runtimeFor(run).execute({ code: input.code }), run);
     if (this.runs.count() > this.d.retention.runs + PRUNE_SLACK) await this.prune();
     return { run: this.runs.get(runId) ?? run, outcome };
@@ -364,8 +364,9 @@ export class Runs {
     const approval = this.approvals.create({ executionId: pending.executionId, seq: pending.seq, runId: run.runId, auditCallId, chatId: this.d.chatId,
       requesterId: run.requesterId, now, ttlMs: this.d.approvalTtlMs, request, risk });
     const card: CardInput = { approvalId: approval.id, request, risk, ...(why ? { riskWhy: why } : {}), requester: run.requesterName, expiresAt: approval.expiresAt };
-    if (await approveAutomatically({ approvals: this.approvals, db: this.d.env.DB, now }, approval)) {
-      this.approvals.setMessage(approval.id, await this.d.desk.showCard(run, card, `✅ Approved automatically (Approve all in this run) at ${new Date(now).toISOString().slice(11, 16)} UTC`));
+    const automatic = await approveAutomatically({ approvals: this.approvals, db: this.d.env.DB, now }, approval);
+    if (automatic !== undefined) {
+      this.approvals.setMessage(approval.id, await this.d.desk.showCard(run, card, automatic));
       await this.settle(await runtime.approve({ executionId: pending.executionId }), run);
       return "continued";
     }
@@ -419,7 +420,7 @@ export class Runs {
 
   private runOf(approval: Approval): RunRecord {
     return this.runs.get(approval.runId) ?? { runId: approval.runId, executionId: approval.executionId, chatId: approval.chatId, requesterId: approval.requesterId,
-      requesterName: "the person who asked", origin: { kind: "chat" }, threadId: null, mcpServers: [], status: "paused", summary: null, createdAt: approval.createdAt, finishedAt: null, undoneAt: null };
+      requesterName: "the person who asked", origin: { kind: "chat" }, answerTo: ANSWER_IN_CHAT, mcpServers: [], status: "paused", summary: null, createdAt: approval.createdAt, finishedAt: null, undoneAt: null };
   }
 
   private cardOf(approval: Approval, run: RunRecord): CardInput {
