@@ -1,7 +1,8 @@
 /**
- * The audit log in D1 (migrations/0002). Every execution gets a row before its code runs; every
- * API call gets a row before it is sent and is completed after; every approval decision is written
- * before the approved call runs. Nothing here ever stores a token, a request body or a result:
+ * The audit log in D1 (migrations/0002). Every execution gets a row before any of its calls is
+ * sent; a read gets a row once it returned, before the run's outcome is shown (./pass-audit.ts); a
+ * write gets one when its card is shown, and every approval decision is written before the
+ * approved call runs. Nothing here ever stores a token, a request body or a result:
  * only what was done, by whom, when, and how it ended.
  */
 import type { Risk } from "./policy.ts";
@@ -29,16 +30,19 @@ export interface AuditCall {
   requesterId?: number;
 }
 
-/** Records an execution before its code runs; returns our run id. */
-export async function auditExecutionRequested(db: D1Database, row: { chatId: number; userId: number; userName?: string; source: "run" | "snippet" | "model" | "mcp"; code: string }): Promise<string> {
-  const id = `run_${crypto.randomUUID().replace(/-/g, "").slice(0, 16)}`;
+/** A new run id (`run_` and 16 hex digits). */
+export function newRunId(): string {
+  return `run_${crypto.randomUUID().replace(/-/g, "").slice(0, 16)}`;
+}
+
+/** Records an execution (`id` from `newRunId`) before any of its calls is sent. */
+export async function auditExecutionRequested(db: D1Database, id: string, row: { chatId: number; userId: number; userName?: string; source: "run" | "snippet" | "model" | "mcp"; code: string }): Promise<void> {
   const now = Date.now();
   // The run's number in its chat is taken in the same statement, so two runs never share one.
   await db.prepare(
     `INSERT INTO audit_executions (id, chat_id, user_id, user_name, source, code_hash, code, status, started_at, updated_at, number)
      SELECT ?1, ?2, ?3, ?4, ?5, ?6, ?7, 'requested', ?8, ?8, COALESCE(MAX(number), 0) + 1 FROM audit_executions WHERE chat_id = ?2`,
   ).bind(id, row.chatId, row.userId, row.userName ?? null, row.source, await sha256(row.code), row.code, now).run();
-  return id;
 }
 
 /** Records how a pass of an execution ended (and links codemode's execution id). */

@@ -3,7 +3,7 @@ import { describe, expect, it } from "vitest";
 import { shorten } from "../bot/presenters/audit-view.ts";
 import { USERS } from "./support/test-env.ts";
 import { botCalls, deliver, freshChatId, sentTexts, textUpdate, waitForCalls } from "./support/telegram.ts";
-import { buttons, cards, dataOf, tap, waitForAnswer } from "./support/code-mode.ts";
+import { buttons, cards, dataOf, emulator, tap, waitForAnswer } from "./support/code-mode.ts";
 
 const unique = (prefix: string) => `${prefix}-${Math.random().toString(36).slice(2, 8)}`;
 const count = (texts: string[], prefix: string) => texts.filter((t) => t.startsWith(prefix)).length;
@@ -105,5 +105,47 @@ describe("/audit", () => {
       expect(await waitForAnswer(query)).toMatchObject({ show_alert: true, text: "That run is not in this chat's audit log (any more). Send /audit for the latest." });
     }
     expect(sentTexts(await botCalls(chatId))).toHaveLength(1);
+  });
+});
+
+/**
+ * Makes every insert into `table` for one chat fail, in the real D1 (a trigger scoped to the chat, so
+ * other tests are untouched), for the length of `body`.
+ */
+async function withFailingInserts(table: "audit_executions" | "audit_calls", chatId: number, body: () => Promise<void>): Promise<void> {
+  const trigger = `fail_${table}_${Math.abs(chatId)}`;
+  await env.DB.prepare(`CREATE TRIGGER ${trigger} BEFORE INSERT ON ${table} WHEN NEW.chat_id = ${chatId} BEGIN SELECT RAISE(ABORT, 'audit log unavailable (test)'); END`).run();
+  try {
+    await body();
+  } finally {
+    await env.DB.prepare(`DROP TRIGGER ${trigger}`).run();
+  }
+}
+
+describe("audit rows come before what depends on them", () => {
+  it("sends nothing when the run's own row cannot be written", async () => {
+    const chatId = freshChatId();
+    const path = `/zones/${"a".repeat(24)}${Math.random().toString(16).slice(2, 10)}`;
+    await withFailingInserts("audit_executions", chatId, async () => {
+      await deliver(textUpdate(`/cloudflare run return await cloudflare.read({ op: "GET ${path}" })`, { userId: USERS.owner, chatId }));
+      const calls = await waitForCalls(chatId, (c) => sentTexts(c).some((t) => t.startsWith("⚠️")));
+      expect(sentTexts(calls).join("\n")).toContain("the audit log could not be written, so nothing was sent");
+      expect(sentTexts(calls).some((t) => t.startsWith("✅ Done"))).toBe(false);
+    });
+    expect(await emulator.requests({ path })).toEqual([]);
+  });
+
+  it("shows no result when a read's row cannot be written", async () => {
+    const chatId = freshChatId();
+    await withFailingInserts("audit_calls", chatId, async () => {
+      await deliver(textUpdate('/cloudflare run return (await cloudflare.read({ op: "zones.list" })).map((z) => z.name)', { userId: USERS.owner, chatId }));
+      const calls = await waitForCalls(chatId, (c) => sentTexts(c).some((t) => t.startsWith("⚠️")));
+      const texts = sentTexts(calls).join("\n");
+      expect(texts).toContain("the audit log could not record a call");
+      expect(texts).not.toContain("demo-shop.dev");
+      expect(sentTexts(calls).some((t) => t.startsWith("✅ Done"))).toBe(false);
+    });
+    const run = await env.DB.prepare("SELECT status FROM audit_executions WHERE chat_id = ?").bind(chatId).first();
+    expect(run).toEqual({ status: "error" });
   });
 });

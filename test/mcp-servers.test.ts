@@ -2,6 +2,7 @@
 // reached over Streamable HTTP with its bearer secret) and "broken", where nobody answers.
 // A read-only tool runs at once; a write pauses on the usual card and runs once after Approve
 // with the arguments the card showed; a broken server is reported by name and the next request works.
+import { env } from "cloudflare:workers";
 import { inject, describe, expect, it } from "vitest";
 import { USERS } from "./support/test-env.ts";
 import { callbackUpdate, deliver, freshChatId, sentTexts, textUpdate, waitForCalls } from "./support/telegram.ts";
@@ -22,6 +23,9 @@ describe("other MCP servers as connectors", () => {
     const calls = await waitForCalls(chatId, (c) => done(sentTexts(c)) !== undefined);
     expect(done(sentTexts(calls))).toMatch(/^✅ Done[\s\S]*rotate the staging API token on Friday/);
     expect(cards(calls)).toEqual([]);
+    // In the audit log like any read: the tool, who asked, and how it ended.
+    const rows = await env.DB.prepare("SELECT operation, method, path, access, status, requester_id FROM audit_calls WHERE chat_id = ?").bind(chatId).all();
+    expect(rows.results).toEqual([{ operation: "notes.search_notes", method: "MCP", path: "mcp:notes/search_notes", access: "read", status: "ok", requester_id: USERS.owner }]);
   });
 
   it("pauses a write on the usual card, and sends exactly the card's arguments once after Approve", async () => {

@@ -14,6 +14,7 @@
 import { CodemodeConnector, sanitizeToolName, type ConnectorTools } from "@cloudflare/codemode";
 import { Client, StreamableHTTPClientTransport } from "@modelcontextprotocol/client";
 import type { JSONSchema7 } from "json-schema";
+import { auditCallRecorded } from "../../approvals/audit.ts";
 import { mcpToolAccess, mcpToolRisk, type McpToolHints } from "../../approvals/mcp-policy.ts";
 import type { Risk } from "../../approvals/policy.ts";
 import { freezeRequest, RequestShapeError, type CredentialRef, type StoredRequest } from "../../approvals/stored-request.ts";
@@ -71,9 +72,10 @@ export class McpServers {
   }
 
   /** One connector per server the run uses, acting for `requesterId`. */
-  connectorsFor(ctx: DurableObjectState, env: Env, requesterId: number, gate: GateDeps, names: readonly string[]): CodemodeConnector<Env>[] {
+  connectorsFor(ctx: DurableObjectState, env: Env, caller: { chatId: number; requesterId: number }, gate: GateDeps, names: readonly string[]): CodemodeConnector<Env>[] {
+    const { requesterId } = caller;
     return this.d.servers.filter((server) => names.includes(server.name)).map((server) => new McpServerConnector(ctx, env, {
-      server, state: () => this.state(server, requesterId), credential: () => this.credentialOf(server, requesterId), gate,
+      server, caller, state: () => this.state(server, requesterId), credential: () => this.credentialOf(server, requesterId), gate,
     }));
   }
 
@@ -146,6 +148,8 @@ export class McpServers {
 /** What one server's connector needs. */
 interface ConnectorDeps {
   server: McpServerConfig;
+  /** The chat and the person the calls are made for (the audit log's row). */
+  caller: { chatId: number; requesterId: number };
   state: () => Promise<ServerState>;
   credential: () => Promise<CredentialRef>;
   gate: GateDeps;
@@ -190,12 +194,30 @@ class McpServerConnector extends CodemodeConnector<Env> {
       if (access === "denied") {
         out[name] = { ...base, execute: () => { throw new Error(`calls to the MCP server "${this.d.server.name}" are refused by its policy`); } };
       } else if (access === "read") {
-        out[name] = { ...base, execute: async (args) => unwrap(await within(state.client.callTool({ name: tool.name, arguments: asArguments(args) }), CALL_TIMEOUT_MS, `calling ${tool.name}`)) };
+        out[name] = { ...base, execute: async (args, ctx) => await this.read(state, tool, args, ctx?.executionId ?? "unknown") };
       } else {
         out[name] = { ...base, requiresApproval: true, execute: async (args, ctx) => this.approved(state, tool, args, ctx?.executionId ?? "unknown") };
       }
     }
     return out;
+  }
+
+  /** A tool that only reads: called at once, once the run is on record, and written to the audit log like a Cloudflare read. */
+  private async read(state: Extract<ServerState, { ok: true }>, tool: ServerTool, args: unknown, executionId: string): Promise<unknown> {
+    const { gate, server, caller } = this.d;
+    await gate.audit.beforeSend();
+    const path = `mcp:${server.name}/${tool.name}`;
+    const row = { executionId, chatId: caller.chatId, operation: `${server.name}.${sanitizeToolName(tool.name)}`, method: "MCP", path, access: "read" as const, requesterId: caller.requesterId };
+    const startedAt = Date.now();
+    try {
+      const result = unwrap(await within(state.client.callTool({ name: tool.name, arguments: asArguments(args) }), CALL_TIMEOUT_MS, `calling ${tool.name}`));
+      gate.audit.record(auditCallRecorded(gate.db, row, startedAt, { ok: true }));
+      return result;
+    } catch (error) {
+      const message = error instanceof Error ? error.message : String(error);
+      gate.audit.record(auditCallRecorded(gate.db, row, startedAt, { ok: false, error: message }));
+      throw new Error(message);
+    }
   }
 
   /** An approved call: the arguments stored on the card are what is sent, once. */

@@ -16,8 +16,9 @@
  *   host-side, see ../analytics/query-document.ts); `cloudflare.graphqlSchema(…)` finds datasets.
  * Whether a call pauses is static per method (codemode decides before our code sees the call), so
  * reads and writes are separate methods, and each refuses the other's operations host-side. The
- * API token is used here, on the host; the sandbox never sees it. Every call is written to the
- * audit log before it is sent and again when it returns. Undo is not codemode's rollback (which
+ * API token is used here, on the host; the sandbox never sees it. No call is sent before its run is
+ * in the audit log, and each read gets its own row once it returned (approvals/pass-audit.ts); a
+ * write's row is written when its card is shown. Undo is not codemode's rollback (which
  * would read the snippet-writable log): it is done by the run's owner from the gate's record.
  */
 import { CodemodeConnector, type ConnectorTools } from "@cloudflare/codemode";
@@ -162,17 +163,22 @@ export class CloudflareConnector extends CodemodeConnector<Env> {
     return guide.describeType(wanted.type!);
   }
 
-  /** Sends one read (`send`) and records it in the audit log once it returned or failed. */
+  /**
+   * Sends one read (`send`), once the run is on record, and records it in the audit log once it
+   * returned or failed. The answer goes back without waiting for the row: the run's owner waits
+   * for every row of the pass before it reports anything (approvals/pass-audit.ts).
+   */
   private async audited<T>(executionId: string, call: { operation: string; method: string; path: string }, send: (client: CloudflareClient) => Promise<{ status: number; value: T }>): Promise<T> {
-    const audit = { executionId, chatId: this.deps.chatId, ...call, access: "read" as const, requesterId: this.deps.requesterId };
+    const row = { executionId, chatId: this.deps.chatId, ...call, access: "read" as const, requesterId: this.deps.requesterId };
+    const [credential] = await Promise.all([this.deps.credential(), this.deps.audit.beforeSend()]);
     const startedAt = Date.now();
     try {
-      const { status, value } = await send((await this.deps.credential()).client);
-      await auditCallRecorded(this.deps.db, audit, startedAt, { ok: true, httpStatus: status });
+      const { status, value } = await send(credential.client);
+      this.deps.audit.record(auditCallRecorded(this.deps.db, row, startedAt, { ok: true, httpStatus: status }));
       return value;
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error);
-      await auditCallRecorded(this.deps.db, audit, startedAt, { ok: false, error: message, ...(error instanceof CloudflareApiError ? { httpStatus: error.status } : {}) });
+      this.deps.audit.record(auditCallRecorded(this.deps.db, row, startedAt, { ok: false, error: message, ...(error instanceof CloudflareApiError ? { httpStatus: error.status } : {}) }));
       throw new Error(message);
     }
   }

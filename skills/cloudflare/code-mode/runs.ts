@@ -21,7 +21,8 @@
 import { createCodemodeRuntime, truncateResult, type CodemodeRuntimeHandle, type Executor } from "@cloudflare/codemode";
 import { type CardInput } from "../../../approvals/approval-card.ts";
 import { ApprovalStore, type Approval } from "../../../approvals/approval-store.ts";
-import { auditCallStarted, auditExecutionRequested, auditExecutionStatus, auditExecutionUpdated } from "../../../approvals/audit.ts";
+import { auditCallStarted, auditExecutionRequested, auditExecutionStatus, auditExecutionUpdated, newRunId } from "../../../approvals/audit.ts";
+import { PassAudit } from "../../../approvals/pass-audit.ts";
 import { approveAutomatically, decideTap, expireCard, type Decision, type Tap } from "../../../approvals/decide.ts";
 import { refusal, riskOf } from "../../../approvals/policy.ts";
 import { ANSWER_IN_CHAT, RunStore, type AnswerTo, type RunOrigin, type RunRecord } from "../../../approvals/run-store.ts";
@@ -118,12 +119,17 @@ export class Runs {
     this.executor = deps.executor ?? new GuardedExecutor({ loader: deps.env.LOADER });
   }
 
-  /** Starts a run: audit row first, then the code; returns the run and its first pass's outcome (after it was reported). */
+  /**
+   * Starts a run and returns it with its first pass's outcome (after it was reported). Its audit
+   * row is written while the sandbox starts; no call of the run is sent before the row is on record
+   * (approvals/pass-audit.ts).
+   */
   async start(input: StartRun): Promise<{ run: RunRecord; outcome: Outcome }> {
-    const runId = await auditExecutionRequested(this.d.env.DB, { chatId: this.d.chatId, userId: input.requester.id, userName: input.requester.name, source: input.source, code: input.code });
+    const runId = newRunId();
+    const audit = new PassAudit(auditExecutionRequested(this.d.env.DB, runId, { chatId: this.d.chatId, userId: input.requester.id, userName: input.requester.name, source: input.source, code: input.code }));
     const run = this.runs.create({ runId, chatId: this.d.chatId, requesterId: input.requester.id, requesterName: input.requester.name,
       origin: input.origin, answerTo: input.answerTo ?? ANSWER_IN_CHAT, mcpServers: this.d.mcp?.usedBy(input.code) ?? [], now: Date.now() });
-    const outcome = await this.settle(await this.runtimeFor(run).execute({ code: input.code }), run);
+    const outcome = await this.settle(await this.runtimeFor(run, audit).execute({ code: input.code }), run, audit);
     if (this.runs.count() > this.d.retention.runs + PRUNE_SLACK) await this.prune();
     return { run: this.runs.get(runId) ?? run, outcome };
   }
@@ -152,7 +158,8 @@ export class Runs {
           text: decision.answer,
           continue: async () => {
             await this.d.desk.closeCard(decision.run, decision.approval, this.cardOf(decision.approval, decision.run), decision.cardOutcome);
-            await this.settle(await this.runtimeFor(decision.run).approve({ executionId: decision.approval.executionId }), decision.run);
+            const audit = new PassAudit();
+            await this.settle(await this.runtimeFor(decision.run, audit).approve({ executionId: decision.approval.executionId }), decision.run, audit);
           },
         };
     }
@@ -184,10 +191,11 @@ export class Runs {
     let resumed = 0;
     for (const approval of this.approvals.approvedNotSent()) {
       const run = this.runOf(approval);
-      const runtime = this.runtimeFor(run);
+      const audit = new PassAudit();
+      const runtime = this.runtimeFor(run, audit);
       if ((await runtime.pending(approval.executionId)).some((p) => p.seq === approval.seq)) {
         resumed += 1;
-        await this.settle(await runtime.approve({ executionId: approval.executionId }), run);
+        await this.settle(await runtime.approve({ executionId: approval.executionId }), run, audit);
       } else if (this.approvals.refuseDispatch(approval.id, "the run ended before the approved request was sent")) {
         await this.d.desk.notice(run, `⚠️ An approved request was not sent: the run ended before it could go out (${requestLine(approval.request)}). Nothing was changed by it; run it again if you still want it.`);
       }
@@ -265,9 +273,14 @@ export class Runs {
     return (await this.runtimeFor(NOBODY).executions()).length;
   }
 
-  /** Reports a pass's outcome (the result, the error, or the cards it paused on); returns it with the host's notes in its logs. */
-  private async settle(passed: Outcome, run: RunRecord): Promise<Outcome> {
-    const outcome = this.withNotes(passed);
+  /**
+   * Reports a pass's outcome (the result, the error, or the cards it paused on) once all its audit
+   * rows are written; returns it with the host's notes in its logs. A pass whose calls could not
+   * all be recorded ends in an error, whatever it returned.
+   */
+  private async settle(passed: Outcome, run: RunRecord, audit: PassAudit): Promise<Outcome> {
+    const recorded = await audit.settled().then(() => passed, (error: unknown): Outcome => ({ status: "error", executionId: passed.executionId, error: messageOf(error), ...(passed.calls ? { calls: passed.calls } : {}) }));
+    const outcome = this.withNotes(recorded);
     await this.report(outcome, run);
     return outcome;
   }
@@ -315,12 +328,12 @@ export class Runs {
 
   /** Makes the card for one paused call: refused, approved automatically (and continued), or shown. */
   private async card(pending: PendingCall, run: RunRecord): Promise<Approval | "continued" | "ended"> {
-    const runtime = this.runtimeFor(run);
     const existing = this.approvals.byAction(pending.executionId, pending.seq);
     if (existing) {
       // A card already stands for this call (an interrupted update ran again): never a second card or a second approval.
       if (existing.state !== "approved" || existing.dispatch !== null) return existing;
-      await this.settle(await runtime.approve({ executionId: pending.executionId }), run);
+      const audit = new PassAudit();
+      await this.settle(await this.runtimeFor(run, audit).approve({ executionId: pending.executionId }), run, audit);
       return "continued";
     }
     if (pending.connector !== "cloudflare") return this.mcpCard(pending, run);
@@ -355,7 +368,6 @@ export class Runs {
 
   /** Records a card for a paused call and shows it (or approves it under "Approve all" and goes on). */
   private async showCard(pending: PendingCall, run: RunRecord, request: StoredRequest, { risk, why }: { risk: Risk; why?: string }): Promise<Approval | "continued" | "ended"> {
-    const runtime = this.runtimeFor(run);
     const now = Date.now();
     const auditCallId = await auditCallStarted(this.d.env.DB, {
       executionId: pending.executionId, chatId: this.d.chatId, seq: pending.seq, operation: request.operationId, method: request.method,
@@ -367,7 +379,8 @@ export class Runs {
     const automatic = await approveAutomatically({ approvals: this.approvals, db: this.d.env.DB, now }, approval);
     if (automatic !== undefined) {
       this.approvals.setMessage(approval.id, await this.d.desk.showCard(run, card, automatic));
-      await this.settle(await runtime.approve({ executionId: pending.executionId }), run);
+      const audit = new PassAudit();
+      await this.settle(await this.runtimeFor(run, audit).approve({ executionId: pending.executionId }), run, audit);
       return "continued";
     }
     this.approvals.setMessage(approval.id, await this.d.desk.showCard(run, card, undefined));
@@ -438,11 +451,13 @@ export class Runs {
    * The runtime handle acting for a run's requester (their token, their audit identity), with the
    * Cloudflare API and the MCP servers the run uses; for a whole run, its steps reach its listener.
    */
-  private runtimeFor(run: Pick<RunRecord, "requesterId" | "mcpServers"> | RunRecord): CodemodeRuntimeHandle {
+  private runtimeFor(run: Pick<RunRecord, "requesterId" | "mcpServers"> | RunRecord, pass?: PassAudit): CodemodeRuntimeHandle {
     const { requesterId, mcpServers } = run;
     const { ctx, env } = this.d;
     const progress = "origin" in run ? async (step: RunStep) => { await this.listenerOf(run).progress?.(run, step); } : undefined;
-    const gate = { store: this.approvals, db: env.DB, deliverCredentials: async (approval: Approval, result: unknown) => this.d.desk.showCredentials(this.runOf(approval), approval, result) };
+    // Outside a pass (snippets, retention) no call runs, and nothing is recorded.
+    const audit = pass ?? new PassAudit();
+    const gate = { store: this.approvals, db: env.DB, audit, deliverCredentials: async (approval: Approval, result: unknown) => this.d.desk.showCredentials(this.runOf(approval), approval, result) };
     // One lookup of the requester's token per pass (a pass is one execute or approve), not one per call;
     // a card still records the credential it shows, and a changed token voids it at the tap.
     let credential: Promise<Credential> | undefined;
@@ -450,14 +465,17 @@ export class Runs {
       credential = undefined;
       throw error;
     });
+    // A pass looks the token up while the sandbox starts, so its first call does not wait for it.
+    if (pass) credentialOfPass().catch(() => undefined);
     const cloudflare = new CloudflareConnector(ctx, env, {
       ...gate, catalog: catalogLookup, chatId: this.d.chatId, requesterId, note: (executionId, text) => this.notes.add(executionId, text),
       graphqlSchemas: this.graphqlSchemas ??= new GraphqlSchemaCache(ctx.storage.sql),
       credential: credentialOfPass,
-      defaults: async () => this.d.credentials.defaultsFor(requesterId, await credentialOfPass()),
+      // The defaults may ask the API (the token's accounts): not before the run is on record.
+      defaults: async () => this.d.credentials.defaultsFor(requesterId, (await Promise.all([credentialOfPass(), audit.beforeSend()]))[0]),
       ...(progress ? { progress } : {}),
     });
-    const others = this.d.mcp?.connectorsFor(ctx, env, requesterId, gate, mcpServers) ?? [];
+    const others = this.d.mcp?.connectorsFor(ctx, env, { chatId: this.d.chatId, requesterId }, gate, mcpServers) ?? [];
     return createCodemodeRuntime({ ctx, executor: this.executor, connectors: [cloudflare, ...others], maxExecutions: this.d.retention.runs + PRUNE_SLACK,
       transformResult: (result) => truncateResult(result, { maxChars: KEPT_RESULT_CHARS }) });
   }

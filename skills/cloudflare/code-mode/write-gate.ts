@@ -15,6 +15,7 @@
 import { accessOf, isCredentialRead, returnsCredentials } from "../../../approvals/access.ts";
 import { auditCallFinished } from "../../../approvals/audit.ts";
 import type { Approval, ApprovalStore } from "../../../approvals/approval-store.ts";
+import type { PassAudit } from "../../../approvals/pass-audit.ts";
 import { freezeRequest, requestDifference, RequestShapeError, type CredentialRef, type StoredRequest } from "../../../approvals/stored-request.ts";
 import { undoFor, type UndoCall } from "../../../approvals/undo.ts";
 import { CloudflareApiError, type CloudflareRequest } from "../api/index.ts";
@@ -32,6 +33,8 @@ export interface WriteGateDeps {
   credential: () => Promise<Credential>;
   /** Shows a response that carries credentials to the requester privately; the snippet gets a placeholder instead. */
   deliverCredentials: (approval: Approval, result: unknown) => Promise<void>;
+  /** The pass's audit rows: nothing is sent before the run's own row is written. */
+  audit: PassAudit;
 }
 
 /** What a call is, for the gate and its card. */
@@ -91,7 +94,7 @@ export interface Sent {
 }
 
 /** What the dispatcher needs (any connector's gate). */
-export type GateDeps = Pick<WriteGateDeps, "store" | "db" | "deliverCredentials">;
+export type GateDeps = Pick<WriteGateDeps, "store" | "db" | "deliverCredentials" | "audit">;
 
 /**
  * The gate for any connector: finds the approved card whose stored request is the replayed call
@@ -112,6 +115,7 @@ export async function dispatchApproved(deps: GateDeps, executionId: string, repl
   if (match.request.credential.id !== current.id) {
     throw refuse(deps, match, `the credential changed after the card was shown (card: ${match.request.credential.label}; now: ${current.label}), so the card is void`);
   }
+  await deps.audit.beforeSend();
   if (!deps.store.claimDispatch(match.id, Date.now())) return replayOutcome(deps.store.get(match.id) ?? match);
   return await sendOnce(deps, match, send);
 }
