@@ -11,7 +11,9 @@
  *     (a) through codemode's durable runtime facet + durable log + GuardedExecutor (loop guard +
  *         Dynamic Worker) + our `cloudflare` connector (with its D1 audit rows) → the emulator;
  *     (b) through the raw `DynamicWorkerExecutor` with one plain host function fetching the emulator.
- *     For attribution, a third path runs our GuardedExecutor with (b)'s plain host function.
+ *     For attribution, a third path runs our GuardedExecutor with (b)'s plain host function, and a
+ *     fourth codemode's runtime with our connector but without the run owner (no run row, run
+ *     record, token lookup or final audit update): what (a) measured up to stop 8.
  *     Timed inside workerd (the clock advances only across I/O; every timed run ends in I/O).
  * (c) approve → result — the real bot Worker: `/cloudflare run` a snippet with one write
  *     (`kv.namespaces.create`), wait for the approval card, deliver the Approve tap (a
@@ -110,6 +112,7 @@ async function measureSandbox(url: string, group: Group, apiBase: string, option
   const ours: number[] = [];
   const baseline: number[] = [];
   const guardOnly: number[] = [];
+  const runtimeOnly: number[] = [];
   const errors: string[] = [];
   let failures = 0;
   let wholeMilliseconds = true;
@@ -137,6 +140,7 @@ async function measureSandbox(url: string, group: Group, apiBase: string, option
     ours.push(...batch.oursMs);
     baseline.push(...batch.baselineMs);
     guardOnly.push(...batch.guardOnlyMs);
+    runtimeOnly.push(...batch.runtimeOnlyMs);
     failures += batch.failures;
     if (errors.length < 5) errors.push(...batch.errors.slice(0, 5 - errors.length));
     wholeMilliseconds &&= batch.wholeMilliseconds;
@@ -148,7 +152,7 @@ async function measureSandbox(url: string, group: Group, apiBase: string, option
     progress(`(a)/(b) ${done}/${options.runs}: ours p50 ${o.p50.toFixed(2)} ms, baseline p50 ${b.p50.toFixed(2)} ms${batch.failures ? `, ${batch.failures} failed` : ""}`);
   }
   if (ours.length === 0 || baseline.length === 0) throw new Error(`no successful timed runs (${failures} failed), e.g. ${errors.join("; ") || "?"}`);
-  return { ours, baseline, guardOnly, failures, errors, wholeMilliseconds, oursResult, baselineResult };
+  return { ours, baseline, guardOnly, runtimeOnly, failures, errors, wholeMilliseconds, oursResult, baselineResult };
 }
 
 /** Builds Telegram updates from one user in their private chat. */
@@ -348,6 +352,7 @@ async function main(): Promise<void> {
   const o = stats(sandbox.ours);
   const b = stats(sandbox.baseline);
   const g = stats(sandbox.guardOnly);
+  const r = stats(sandbox.runtimeOnly);
   const a = stats(approvals.samples);
   const c = stats(approvals.cardSamples);
   const result = {
@@ -368,6 +373,10 @@ async function main(): Promise<void> {
     guardOnlyP50Ms: round(g.p50),
     guardOnlyP99Ms: round(g.p99),
     guardOnlyMeanMs: round(g.mean),
+    runtimeOnlyP50Ms: round(r.p50),
+    runtimeOnlyP99Ms: round(r.p99),
+    runtimeOnlyMeanMs: round(r.mean),
+    runtimeOnlyRatioP50: round(r.p50 / b.p50),
     minMs: round(o.min),
     maxMs: round(o.max),
     baselineMinMs: round(b.min),
@@ -401,14 +410,17 @@ function table(r: {
   minMs: number; maxMs: number; baselineMinMs: number; baselineMaxMs: number; approveToResultP50Ms: number; approveToResultP99Ms: number;
   approveRuns: number; runToCardP50Ms: number; failedRuns: number; warmupRuns: number; workerdClockWholeMs: boolean; result: unknown; baselineResult: unknown;
   meanMs: number; baselineMeanMs: number; ratioMean: number; guardOnlyP50Ms: number; guardOnlyP99Ms: number; guardOnlyMeanMs: number;
+  runtimeOnlyP50Ms: number; runtimeOnlyP99Ms: number; runtimeOnlyMeanMs: number; runtimeOnlyRatioP50: number;
   cpus: number; loadAvgBefore: number; loadAvgAfter: number;
 }): string {
   const rows: string[][] = [
     ["", "p50 ms", "p99 ms", "mean ms", "min ms", "max ms"],
     ["(b) baseline: bare DynamicWorkerExecutor + fetch", r.baselineP50Ms.toFixed(2), r.baselineP99Ms.toFixed(2), r.baselineMeanMs.toFixed(2), r.baselineMinMs.toFixed(2), r.baselineMaxMs.toFixed(2)],
-    ["(a) ours: runtime + log + guard + connector", r.p50Ms.toFixed(2), r.p99Ms.toFixed(2), r.meanMs.toFixed(2), r.minMs.toFixed(2), r.maxMs.toFixed(2)],
+    ["(a) ours: run owner + runtime + log + guard + connector", r.p50Ms.toFixed(2), r.p99Ms.toFixed(2), r.meanMs.toFixed(2), r.minMs.toFixed(2), r.maxMs.toFixed(2)],
     ["(for attribution) GuardedExecutor + same fetch", r.guardOnlyP50Ms.toFixed(2), r.guardOnlyP99Ms.toFixed(2), r.guardOnlyMeanMs.toFixed(2), "", ""],
+    ["(for attribution) runtime + connector, no run owner", r.runtimeOnlyP50Ms.toFixed(2), r.runtimeOnlyP99Ms.toFixed(2), r.runtimeOnlyMeanMs.toFixed(2), "", ""],
     ["ratio (ours / baseline)", `${r.ratioP50.toFixed(2)}×`, `${r.ratioP99.toFixed(2)}×`, `${r.ratioMean.toFixed(2)}×`, "", ""],
+    ["ratio (runtime + connector / baseline)", `${r.runtimeOnlyRatioP50.toFixed(2)}×`, "", "", "", ""],
   ];
   const widths = [0, 1, 2, 3, 4, 5].map((col) => Math.max(...rows.map((row) => row[col]?.length ?? 0)));
   const line = (row: readonly string[]): string => row.map((cell, col) => (col === 0 ? cell.padEnd(widths[col] ?? 0) : cell.padStart(widths[col] ?? 0))).join("   ");

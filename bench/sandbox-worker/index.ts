@@ -11,8 +11,12 @@
  *   API emulator on loopback; only the chat's Telegram output is left out (a silent listener);
  * - baseline: codemode's raw `DynamicWorkerExecutor` with one plain host function that fetches
  *   the emulator (no runtime, no guard, no durable log, no connector, no audit);
- * - and, for attribution only, our `GuardedExecutor` with the baseline's plain host function
- *   (what the loop guard costs, apart from the runtime and the connector).
+ * - for attribution only, our `GuardedExecutor` with the baseline's plain host function (what the
+ *   loop guard costs, apart from the runtime and the connector);
+ * - and, for attribution only, codemode's durable runtime with our connector but without the run
+ *   owner: no run row in the audit log, no run record, no token lookup, no final audit update
+ *   (the read's own audit row is still written). Up to stop 8 this was what "ours" measured, so
+ *   it is the path to compare with that stop's ratio.
  *
  * Timing: inside workerd, `performance.now()` only advances across I/O, in whole milliseconds.
  * Every timed run does I/O (RPC to the Dynamic Worker, fetches to the emulator, D1, the facet) and
@@ -21,7 +25,13 @@
  * rotating the order spreads this over all paths).
  */
 import { DurableObject } from "cloudflare:workers";
-import { DynamicWorkerExecutor, type ResolvedProvider } from "@cloudflare/codemode";
+import { createCodemodeRuntime, DynamicWorkerExecutor, type ResolvedProvider } from "@cloudflare/codemode";
+import { ApprovalStore } from "../../approvals/approval-store.ts";
+import { PassAudit } from "../../approvals/pass-audit.ts";
+import { GraphqlSchemaCache } from "../../skills/cloudflare/analytics/index.ts";
+import { createCloudflareClient } from "../../skills/cloudflare/api/index.ts";
+import { catalogLookup } from "../../skills/cloudflare/code-mode/catalog-lookup.ts";
+import { CloudflareConnector } from "../../skills/cloudflare/code-mode/cloudflare-connector.ts";
 import { RequesterCredentials } from "../../skills/cloudflare/code-mode/requester-credentials.ts";
 import type { ChatDesk, RunListener } from "../../skills/cloudflare/code-mode/run-listener.ts";
 import { Runs } from "../../skills/cloudflare/code-mode/runs.ts";
@@ -57,6 +67,8 @@ export interface MeasureResponse {
   baselineMs: number[];
   /** For attribution only: our GuardedExecutor (loop guard + Dynamic Worker) with the baseline's plain host function. */
   guardOnlyMs: number[];
+  /** For attribution only: codemode's runtime with our connector, without the run owner (stop 8's "ours"). */
+  runtimeOnlyMs: number[];
   /** What each path returned on its last run (both should be the same number). */
   oursResult: unknown;
   baselineResult: unknown;
@@ -79,6 +91,8 @@ export class SandboxBench extends DurableObject<SandboxBenchEnv> {
   private readonly baseline: DynamicWorkerExecutor;
   /** The run owner of the last batch's token (as a chat keeps one). */
   private runsFor: { key: string; runs: Runs } | undefined;
+  private approvalStore: ApprovalStore | undefined;
+  private schemas: GraphqlSchemaCache | undefined;
 
   constructor(ctx: DurableObjectState, env: SandboxBenchEnv) {
     super(ctx, env);
@@ -92,7 +106,7 @@ export class SandboxBench extends DurableObject<SandboxBenchEnv> {
   async measure(request: MeasureRequest): Promise<MeasureResponse> {
     const runs = Math.min(MAX_RUNS_PER_BATCH, Math.max(0, Math.floor(request.runs)));
     const warmup = Math.min(MAX_RUNS_PER_BATCH, Math.max(0, Math.floor(request.warmup)));
-    const out: MeasureResponse = { oursMs: [], baselineMs: [], guardOnlyMs: [], oursResult: undefined, baselineResult: undefined, failures: 0, errors: [], wholeMilliseconds: true };
+    const out: MeasureResponse = { oursMs: [], baselineMs: [], guardOnlyMs: [], runtimeOnlyMs: [], oursResult: undefined, baselineResult: undefined, failures: 0, errors: [], wholeMilliseconds: true };
     const fail = (label: string, message: string): void => {
       out.failures++;
       if (out.errors.length < MAX_ERRORS) out.errors.push(`${label}: ${message}`);
@@ -120,10 +134,17 @@ export class SandboxBench extends DurableObject<SandboxBenchEnv> {
       if (outcome.error !== undefined) return void fail("guard only", outcome.error);
       return ms;
     };
+    const runtimeOnly = async (): Promise<number | undefined> => {
+      const started = performance.now();
+      const outcome = await this.runRuntimeOnly(request);
+      const ms = performance.now() - started;
+      if (outcome.status !== "completed") return void fail("runtime only", outcome.status === "error" ? outcome.error : `run ${outcome.status}`);
+      return ms;
+    };
     for (let i = 0; i < warmup + runs; i++) {
       const timed = i >= warmup;
       // Rotate which path goes first, so none always runs right after another's work.
-      const paths = [[ours, out.oursMs], [baseline, out.baselineMs], [guardOnly, out.guardOnlyMs]] as const;
+      const paths = [[ours, out.oursMs], [baseline, out.baselineMs], [guardOnly, out.guardOnlyMs], [runtimeOnly, out.runtimeOnlyMs]] as const;
       for (let k = 0; k < paths.length; k++) {
         const [path, samples] = paths[(i + k) % paths.length]!;
         const ms = await path();
@@ -151,6 +172,21 @@ export class SandboxBench extends DurableObject<SandboxBenchEnv> {
       this.runsFor = { key, runs };
     }
     const { outcome } = await this.runsFor.runs.start({ code: request.code, requester: { id: BENCH_REQUESTER_ID, name: "bench" }, origin: { kind: "chat" }, source: "run" });
+    return outcome;
+  }
+
+  /** For attribution: the runtime and our connector as the run owner builds them, for a pass with no run owner around it. */
+  private async runRuntimeOnly(request: MeasureRequest) {
+    const credential = { ref: { id: "deployment", label: "the bench's token" }, client: createCloudflareClient({ token: request.token, baseUrl: request.apiBase }) };
+    const audit = new PassAudit();
+    const connector = new CloudflareConnector(this.ctx, connectorEnv(this.env), {
+      store: this.approvalStore ??= new ApprovalStore(this.ctx.storage.sql), catalog: catalogLookup, db: this.env.DB, audit,
+      chatId: BENCH_CHAT_ID, requesterId: BENCH_REQUESTER_ID, graphqlSchemas: this.schemas ??= new GraphqlSchemaCache(this.ctx.storage.sql),
+      credential: async () => credential, defaults: async () => ({}), deliverCredentials: async () => undefined,
+    });
+    const outcome = await createCodemodeRuntime({ ctx: this.ctx, executor: this.executor, connectors: [connector], maxExecutions: 200 }).execute({ code: request.code });
+    // The read's row is on record before the outcome counts, as in the run owner.
+    await audit.settled();
     return outcome;
   }
 
