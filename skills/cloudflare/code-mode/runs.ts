@@ -293,17 +293,23 @@ export class Runs {
   }
 
   private async report(outcome: Outcome, run: RunRecord): Promise<void> {
-    this.runs.linkExecution(run.runId, outcome.executionId);
     const current: RunRecord = { ...run, executionId: outcome.executionId };
     // One structured line per execution pass, for `wrangler tail` (no code, no results, no secrets).
     console.log(JSON.stringify({ level: outcome.status === "error" ? "warn" : "info", event: "execution_pass", execution_id: outcome.executionId,
       run_id: run.runId, chat_id: this.d.chatId, user_id: run.requesterId, origin: run.origin.kind, status: outcome.status,
       calls: (outcome.calls ?? []).filter((c) => c.connector === "cloudflare").length, pending: outcome.status === "paused" ? outcome.pending.length : 0 }));
-    await auditExecutionUpdated(this.d.env.DB, run.runId, {
-      executionId: outcome.executionId, status: outcome.status,
-      ...(outcome.status === "error" ? { error: outcome.error } : {}),
-      ...(outcome.status === "completed" ? { resultBytes: safeLength(outcome.result) } : {}),
-    });
+    // The chat's own record is written after the audit update, not before: a Durable Object's
+    // outgoing request waits until its earlier writes are stored, which would put that wait in
+    // front of every answer.
+    try {
+      await auditExecutionUpdated(this.d.env.DB, run.runId, {
+        executionId: outcome.executionId, status: outcome.status,
+        ...(outcome.status === "error" ? { error: outcome.error } : {}),
+        ...(outcome.status === "completed" ? { resultBytes: safeLength(outcome.result) } : {}),
+      });
+    } finally {
+      this.runs.linkExecution(run.runId, outcome.executionId);
+    }
     const reads = (outcome.calls ?? []).filter((c) => c.connector === "cloudflare" && c.method === "read" && c.state === "applied").length;
     const writes = this.approvals.forExecution(outcome.executionId).filter((a) => a.dispatch === "sent").length;
     if (outcome.status === "completed") {
