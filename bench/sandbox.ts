@@ -20,6 +20,11 @@
  *     callback_query update) to the webhook, and time until the fake Telegram records the
  *     "✅ Done" message. Timed here, in Node (performance.now()).
  *
+ * `--d1-latency MS`: every D1 statement of (a) and of the runtime-only path first waits MS, as the
+ * round trip from a deployed Worker to D1 would (bench/sandbox-worker/d1-latency.ts). Under
+ * `wrangler dev` D1 is SQLite in the same process, so D1 writes done alongside other work save
+ * nothing there; this shows what they save where D1 is across the network.
+ *
  * Progress goes to stderr; stdout gets the table, or with `--json` exactly one JSON object.
  */
 import { mkdtempSync, writeFileSync } from "node:fs";
@@ -61,6 +66,8 @@ interface Options {
   warmup: number;
   timeLimitMs: number;
   keepLogs: boolean;
+  /** (a) and (b)'s D1 statements wait this long first, as a round trip to D1 from a deployed Worker would. */
+  d1LatencyMs: number;
 }
 
 function progress(line: string): void {
@@ -70,7 +77,7 @@ function progress(line: string): void {
 function usage(problem: string): never {
   process.stderr.write(`${problem}
 usage: npm run bench -- sandbox [--json] [--runs N=200] [--approve-runs M=20] [--warmup W=20]
-         [--time-limit SECONDS=600] [--keep-logs]
+         [--d1-latency MS=0] [--time-limit SECONDS=600] [--keep-logs]
 `);
   process.exit(2);
 }
@@ -83,7 +90,7 @@ function readOptions(): Options {
       args: process.argv.slice(2),
       options: {
         json: { type: "boolean" }, "keep-logs": { type: "boolean" },
-        runs: { type: "string" }, "approve-runs": { type: "string" }, warmup: { type: "string" }, "time-limit": { type: "string" },
+        runs: { type: "string" }, "approve-runs": { type: "string" }, warmup: { type: "string" }, "time-limit": { type: "string" }, "d1-latency": { type: "string" },
       },
       strict: true,
     }).values;
@@ -97,6 +104,7 @@ function readOptions(): Options {
     warmup: intOption(values, "warmup", 20, 0, 1000, usage),
     timeLimitMs: intOption(values, "time-limit", 600, 1, 24 * 3600, usage) * 1000,
     keepLogs: values["keep-logs"] === true,
+    d1LatencyMs: intOption(values, "d1-latency", 0, 0, 1000, usage),
   };
 }
 
@@ -128,7 +136,7 @@ async function measureSandbox(url: string, group: Group, apiBase: string, option
     if (response.status !== 200) throw new Error(`/measure answered HTTP ${response.status}: ${text.slice(0, 500)}\n${logTail(group.logPath)}`);
     return JSON.parse(text) as MeasureResponse;
   };
-  const base = { apiBase, token: DEMO_API_TOKEN, code: READ_SNIPPET };
+  const base = { apiBase, token: DEMO_API_TOKEN, code: READ_SNIPPET, d1LatencyMs: options.d1LatencyMs };
   const warm = await post({ ...base, runs: 0, warmup: Math.max(1, options.warmup) });
   failures += warm.failures;
   errors.push(...warm.errors);
@@ -357,6 +365,7 @@ async function main(): Promise<void> {
   const c = stats(approvals.cardSamples);
   const result = {
     runs: options.runs,
+    d1LatencyMs: options.d1LatencyMs,
     p50Ms: round(o.p50),
     p99Ms: round(o.p99),
     baselineP50Ms: round(b.p50),
@@ -406,7 +415,7 @@ async function main(): Promise<void> {
 }
 
 function table(r: {
-  runs: number; p50Ms: number; p99Ms: number; baselineP50Ms: number; baselineP99Ms: number; ratioP50: number; ratioP99: number;
+  runs: number; d1LatencyMs: number; p50Ms: number; p99Ms: number; baselineP50Ms: number; baselineP99Ms: number; ratioP50: number; ratioP99: number;
   minMs: number; maxMs: number; baselineMinMs: number; baselineMaxMs: number; approveToResultP50Ms: number; approveToResultP99Ms: number;
   approveRuns: number; runToCardP50Ms: number; failedRuns: number; warmupRuns: number; workerdClockWholeMs: boolean; result: unknown; baselineResult: unknown;
   meanMs: number; baselineMeanMs: number; ratioMean: number; guardOnlyP50Ms: number; guardOnlyP99Ms: number; guardOnlyMeanMs: number;
@@ -425,7 +434,7 @@ function table(r: {
   const widths = [0, 1, 2, 3, 4, 5].map((col) => Math.max(...rows.map((row) => row[col]?.length ?? 0)));
   const line = (row: readonly string[]): string => row.map((cell, col) => (col === 0 ? cell.padEnd(widths[col] ?? 0) : cell.padStart(widths[col] ?? 0))).join("   ");
   return [
-    `Sandbox: one read snippet, ${r.runs} timed runs of each path (after ${r.warmupRuns} warm-up), rotating order, Cloudflare API emulator on loopback`,
+    `Sandbox: one read snippet, ${r.runs} timed runs of each path (after ${r.warmupRuns} warm-up), rotating order, Cloudflare API emulator on loopback${r.d1LatencyMs > 0 ? `, D1 round trip ${r.d1LatencyMs} ms` : ""}`,
     `  ${READ_SNIPPET}  →  ours ${JSON.stringify(r.result)}, baseline ${JSON.stringify(r.baselineResult)}; failed runs: ${r.failedRuns}`,
     "",
     ...rows.map(line),

@@ -36,6 +36,7 @@ import { RequesterCredentials } from "../../skills/cloudflare/code-mode/requeste
 import type { ChatDesk, RunListener } from "../../skills/cloudflare/code-mode/run-listener.ts";
 import { Runs } from "../../skills/cloudflare/code-mode/runs.ts";
 import { GuardedExecutor } from "../../skills/cloudflare/sandbox/guarded-executor.ts";
+import { withLatency } from "./d1-latency.ts";
 
 export { CodemodeRuntime } from "@cloudflare/codemode";
 
@@ -57,6 +58,8 @@ export interface MeasureRequest {
   runs: number;
   /** Untimed iterations of each path first. */
   warmup: number;
+  /** Each D1 statement of our paths waits this long first, as a round trip to D1 would (./d1-latency.ts); 0 or absent: none. */
+  d1LatencyMs?: number;
 }
 
 /** The timings of one batch. */
@@ -92,6 +95,7 @@ export class SandboxBench extends DurableObject<SandboxBenchEnv> {
   /** The run owner of the last batch's token (as a chat keeps one). */
   private runsFor: { key: string; runs: Runs } | undefined;
   private approvalStore: ApprovalStore | undefined;
+  private latencyEnv: { ms: number; env: SandboxBenchEnv } | undefined;
   private schemas: GraphqlSchemaCache | undefined;
 
   constructor(ctx: DurableObjectState, env: SandboxBenchEnv) {
@@ -158,15 +162,15 @@ export class SandboxBench extends DurableObject<SandboxBenchEnv> {
 
   /** Our full path: the run owner, as the chat's Durable Object builds it, with a silent listener instead of Telegram. */
   private async runOurs(request: MeasureRequest) {
-    const key = `${request.apiBase} ${request.token}`;
+    const key = `${request.apiBase} ${request.token} ${request.d1LatencyMs ?? 0}`;
     if (this.runsFor?.key !== key) {
       const silent: ChatDesk & RunListener = {
         showCard: async () => 0, closeCard: async () => undefined, showCredentials: async () => undefined, confirmUndo: async () => undefined,
         undone: async () => undefined, notice: async () => undefined, paused: async () => undefined, finished: async () => undefined,
       };
       const runs = new Runs({
-        ctx: this.ctx, env: connectorEnv(this.env), chatId: BENCH_CHAT_ID, approverIds: [], approvalTtlMs: 15 * 60_000, retention: { runs: 200, days: 30 },
-        credentials: new RequesterCredentials({ db: this.env.DB, encryptionKey: undefined, deploymentToken: request.token, apiBase: request.apiBase }),
+        ctx: this.ctx, env: connectorEnv(this.envFor(request)), chatId: BENCH_CHAT_ID, approverIds: [], approvalTtlMs: 15 * 60_000, retention: { runs: 200, days: 30 },
+        credentials: new RequesterCredentials({ db: this.envFor(request).DB, encryptionKey: undefined, deploymentToken: request.token, apiBase: request.apiBase }),
         desk: silent, listeners: { chat: silent }, wakeBy: async () => undefined, executor: this.executor,
       });
       this.runsFor = { key, runs };
@@ -179,8 +183,8 @@ export class SandboxBench extends DurableObject<SandboxBenchEnv> {
   private async runRuntimeOnly(request: MeasureRequest) {
     const credential = { ref: { id: "deployment", label: "the bench's token" }, client: createCloudflareClient({ token: request.token, baseUrl: request.apiBase }) };
     const audit = new PassAudit();
-    const connector = new CloudflareConnector(this.ctx, connectorEnv(this.env), {
-      store: this.approvalStore ??= new ApprovalStore(this.ctx.storage.sql), catalog: catalogLookup, db: this.env.DB, audit,
+    const connector = new CloudflareConnector(this.ctx, connectorEnv(this.envFor(request)), {
+      store: this.approvalStore ??= new ApprovalStore(this.ctx.storage.sql), catalog: catalogLookup, db: this.envFor(request).DB, audit,
       chatId: BENCH_CHAT_ID, requesterId: BENCH_REQUESTER_ID, graphqlSchemas: this.schemas ??= new GraphqlSchemaCache(this.ctx.storage.sql),
       credential: async () => credential, defaults: async () => ({}), deliverCredentials: async () => undefined,
     });
@@ -188,6 +192,13 @@ export class SandboxBench extends DurableObject<SandboxBenchEnv> {
     // The read's row is on record before the outcome counts, as in the run owner.
     await audit.settled();
     return outcome;
+  }
+
+  /** This Worker's bindings, with D1 behind the requested round trip. */
+  private envFor(request: MeasureRequest): SandboxBenchEnv {
+    const ms = request.d1LatencyMs ?? 0;
+    if (this.latencyEnv?.ms !== ms) this.latencyEnv = { ms, env: { ...this.env, DB: withLatency(this.env.DB, ms) } };
+    return this.latencyEnv.env;
   }
 
   /** The baseline: the bare executor and one host function that fetches the emulator. */

@@ -279,10 +279,24 @@ export class Runs {
    * all be recorded ends in an error, whatever it returned.
    */
   private async settle(passed: Outcome, run: RunRecord, audit: PassAudit): Promise<Outcome> {
+    // How the pass ended is written while its calls' rows are still on their way (after the run's
+    // own row, which it updates); if one of those fails, the error is written over it.
+    let ended = audit.beforeSend().then(() => this.auditPassEnd(run, passed), () => undefined);
+    ended.catch(() => undefined); // awaited in `report`; not an unhandled rejection meanwhile
     const recorded = await audit.settled().then(() => passed, (error: unknown): Outcome => ({ status: "error", executionId: passed.executionId, error: messageOf(error), ...(passed.calls ? { calls: passed.calls } : {}) }));
+    if (recorded !== passed) ended = ended.catch(() => undefined).then(() => this.auditPassEnd(run, recorded));
     const outcome = this.withNotes(recorded);
-    await this.report(outcome, run);
+    await this.report(outcome, run, ended);
     return outcome;
+  }
+
+  /** Writes how a pass ended to the run's audit row. */
+  private auditPassEnd(run: RunRecord, outcome: Outcome): Promise<void> {
+    return auditExecutionUpdated(this.d.env.DB, run.runId, {
+      executionId: outcome.executionId, status: outcome.status,
+      ...(outcome.status === "error" ? { error: outcome.error } : {}),
+      ...(outcome.status === "completed" ? { resultBytes: safeLength(outcome.result) } : {}),
+    });
   }
 
   /** A completed outcome with the notes the host made during the run (a list cut short) after the snippet's own console lines. */
@@ -292,7 +306,8 @@ export class Runs {
     return notes.length === 0 ? outcome : { ...outcome, logs: [...(outcome.logs ?? []), ...notes] };
   }
 
-  private async report(outcome: Outcome, run: RunRecord): Promise<void> {
+  /** Reports a pass once `ended` (its audit update) is written. */
+  private async report(outcome: Outcome, run: RunRecord, ended: Promise<void>): Promise<void> {
     const current: RunRecord = { ...run, executionId: outcome.executionId };
     // One structured line per execution pass, for `wrangler tail` (no code, no results, no secrets).
     console.log(JSON.stringify({ level: outcome.status === "error" ? "warn" : "info", event: "execution_pass", execution_id: outcome.executionId,
@@ -302,11 +317,7 @@ export class Runs {
     // outgoing request waits until its earlier writes are stored, which would put that wait in
     // front of every answer.
     try {
-      await auditExecutionUpdated(this.d.env.DB, run.runId, {
-        executionId: outcome.executionId, status: outcome.status,
-        ...(outcome.status === "error" ? { error: outcome.error } : {}),
-        ...(outcome.status === "completed" ? { resultBytes: safeLength(outcome.result) } : {}),
-      });
+      await ended;
     } finally {
       this.runs.linkExecution(run.runId, outcome.executionId);
     }
