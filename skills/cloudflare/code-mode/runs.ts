@@ -24,24 +24,21 @@ import { ApprovalStore, type Approval } from "../../../approvals/approval-store.
 import { auditCallStarted, auditExecutionRequested, auditExecutionStatus, auditExecutionUpdated, newRunId } from "../../../approvals/audit.ts";
 import { PassAudit } from "../../../approvals/pass-audit.ts";
 import { approveAutomatically, decideTap, expireCard, type Decision, type Tap } from "../../../approvals/decide.ts";
-import { refusal, riskOf } from "../../../approvals/policy.ts";
+import { riskOf, type Risk } from "../../../approvals/policy.ts";
 import { ANSWER_IN_CHAT, RunStore, type AnswerTo, type RunOrigin, type RunRecord } from "../../../approvals/run-store.ts";
 import { requestLine, type CredentialRef, type StoredRequest } from "../../../approvals/stored-request.ts";
-import type { Risk } from "../../../approvals/policy.ts";
 import type { McpServers } from "../../mcp-servers/mcp-servers.ts";
 import { GraphqlSchemaCache } from "../analytics/index.ts";
 import { GuardedExecutor } from "../sandbox/guarded-executor.ts";
 import { catalogLookup } from "./catalog-lookup.ts";
 import { CloudflareConnector } from "./cloudflare-connector.ts";
+import { cardForPausedCall, type PendingCall } from "./paused-call.ts";
 import type { Credential, RequesterCredentials } from "./requester-credentials.ts";
 import type { ChatDesk, RunEnd, RunListener, RunStep, UndoOffer } from "./run-listener.ts";
 import { RunNotes } from "./run-notes.ts";
 import { undoRun } from "./run-undo.ts";
-import { requestFor, type PreparedRequest } from "./write-gate.ts";
 
 type Outcome = Awaited<ReturnType<CodemodeRuntimeHandle["execute"]>>;
-/** A call codemode paused on. */
-type PendingCall = { executionId: string; seq: number; connector: string; method: string; args: unknown };
 
 /** The person a run acts for. */
 export interface Requester {
@@ -353,31 +350,9 @@ export class Runs {
       await this.settle(await this.runtimeFor(run, audit).approve({ executionId: pending.executionId }), run, audit);
       return "continued";
     }
-    if (pending.connector !== "cloudflare") return this.mcpCard(pending, run);
-    let prepared: PreparedRequest;
-    try {
-      prepared = await requestFor({ catalog: catalogLookup, defaults: () => this.d.credentials.defaultsFor(run.requesterId) }, pending.args,
-        (await this.d.credentials.credentialFor(run.requesterId)).ref);
-    } catch (error) {
-      await this.refuse(pending, run, `Refused, nothing ran: ${messageOf(error)}`);
-      return "ended";
-    }
-    const { request } = prepared;
-    const operation = { id: request.operationId, method: request.method, path: request.template, access: prepared.credentialRead ? "write" as const : prepared.access };
-    const refused = refusal(operation) ?? wrongMethod(pending.method, prepared)
-      ?? (request.returnsCredentials && this.d.chatId < 0 ? `${operation.id} returns credentials, which are never shown in a group: ask in a private chat with the bot` : undefined);
-    if (refused) {
-      await this.refuse(pending, run, `Refused by the policy, nothing ran: ${refused}`);
-      return "ended";
-    }
-    return this.showCard(pending, run, request, riskOf(operation));
-  }
-
-  /** The card of a call to another MCP server's tool. */
-  private async mcpCard(pending: PendingCall, run: RunRecord): Promise<Approval | "continued" | "ended"> {
-    const card = this.d.mcp ? await this.d.mcp.cardFor(pending, run.requesterId) : { refused: `no MCP server called ${pending.connector} is configured` };
+    const card = await cardForPausedCall(this.d, pending, run.requesterId);
     if ("refused" in card) {
-      await this.refuse(pending, run, `Refused, nothing ran: ${card.refused}`);
+      await this.refuse(pending, run, card.refused);
       return "ended";
     }
     return this.showCard(pending, run, card.request, card);
@@ -496,14 +471,6 @@ export class Runs {
     return createCodemodeRuntime({ ctx, executor: this.executor, connectors: [cloudflare, ...others], maxExecutions: this.d.retention.runs + PRUNE_SLACK,
       transformResult: (result) => truncateResult(result, { maxChars: KEPT_RESULT_CHARS }) });
   }
-}
-
-/** Why a call came through the wrong method (`write` for a plain read, `reveal` for anything but a credential read), or undefined. */
-function wrongMethod(method: string, call: PreparedRequest): string | undefined {
-  const id = call.request.operationId;
-  if (method === "reveal") return call.credentialRead ? undefined : `${id} does not return credentials; use cloudflare.${call.access === "read" ? "read" : "write"} for it`;
-  if (call.credentialRead) return `${id} returns credentials; use cloudflare.reveal for it`;
-  return call.access === "read" ? `${id} only reads; use cloudflare.read for it (no approval needed)` : undefined;
 }
 
 function messageOf(error: unknown): string {
