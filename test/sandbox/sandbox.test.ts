@@ -7,6 +7,7 @@ import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { normalizeCode } from "@cloudflare/codemode";
 import { GuardedExecutor } from "../../skills/cloudflare/sandbox/guarded-executor.ts";
+import { alreadyNormalized, guardSnippet } from "../../skills/cloudflare/sandbox/loop-guard.ts";
 
 const executor = new GuardedExecutor({ loader: env.LOADER, timeoutMs: 5_000, stepBudget: 2_000_000 });
 const echo = [{ name: "tools", fns: { echo: async (...args: unknown[]) => args[0] } }];
@@ -106,5 +107,40 @@ describe("other bad snippets", () => {
 
   it("keeps working after all of the above", async () => {
     expect((await run("return 1 + 1")).result).toBe(2);
+  });
+});
+
+describe("code codemode already normalized", () => {
+  // runCode hands the executor one arrow function; the guard then parses it once instead of three
+  // times. A leading space takes the long way (the text is no longer exactly what codemode made),
+  // which must come to the same instrumented code, or to the same error.
+  const snippets = [
+    "return 1 + 1",
+    'const zones = await cloudflare.read({ op: "zones.list" });\nreturn zones.map((z) => z.name);',
+    "let n = 0; for (let i = 0; i < 3; i++) n += i; while (n < 10) n++; do { n--; } while (n > 5); return n;",
+    "function f(x) { return x > 0 ? f(x - 1) : 0; }\nreturn [1, 2].map((x) => x * 2).filter(function (y) { return y; }).length + f(3);",
+    "async (input) => { for (const k of Object.keys(input ?? {})) { await tools.echo(k); } return input; }",
+    "const __cmgStep = 1; return __cmgStep;",
+    "await tools.echo(1)",
+  ];
+  for (const raw of snippets) {
+    it(`prepares ${JSON.stringify(raw.slice(0, 40))} as the long way does`, () => {
+      const normalized = normalizeCode(raw);
+      expect(alreadyNormalized(normalized), "the one-parse way").toBeDefined();
+      expect(alreadyNormalized(` ${normalized}`), "the long way").toBeUndefined();
+      expect(guardSnippet(normalized)).toEqual(guardSnippet(` ${normalized}`));
+    });
+  }
+
+  it("still reports errors where the person wrote them, strict-mode ones included", () => {
+    expect(guardSnippet(normalizeCode("const a = 1;\nconst b = ;"))).toEqual({ ok: false, error: "syntax error at line 2, column 11: Unexpected token" });
+    expect(guardSnippet(normalizeCode("with (Math) { return max(1, 2); }"))).toMatchObject({ ok: false, error: expect.stringMatching(/^syntax error at line 1, column 1: /) });
+    expect(guardSnippet(normalizeCode("return 010;"))).toMatchObject({ ok: false, error: expect.stringMatching(/^syntax error at line 1, column 8: /) });
+  });
+
+  it("runs code that went through codemode's normalizer with the loop guard in place", async () => {
+    const result = await run(normalizeCode("let n = 0; while (true) { n++; }"));
+    expect(result.error).toMatch(/ran too long/);
+    expect((await run(normalizeCode("const xs = [1, 2, 3]; return xs.reduce((a, b) => a + b, 0);"))).result).toBe(6);
   });
 });

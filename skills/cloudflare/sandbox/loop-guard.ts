@@ -32,15 +32,9 @@ interface Edit { at: number; insert: string }
 
 /** Checks the syntax and returns the snippet instrumented with the loop guard. */
 export function guardSnippet(source: string, budget = DEFAULT_STEP_BUDGET): GuardResult {
-  const syntax = checkSyntax(source);
-  if (syntax) return { ok: false, error: syntax };
-  const normalized = normalizeCode(source);
-  let ast: acorn.Program;
-  try {
-    ast = acorn.parse(normalized, { ecmaVersion: "latest", sourceType: "script", allowAwaitOutsideFunction: true });
-  } catch (error) {
-    return { ok: false, error: `the snippet could not be prepared: ${(error as Error).message}` };
-  }
+  const parsed = alreadyNormalized(source) ?? parseSlowly(source);
+  if ("error" in parsed) return { ok: false, error: parsed.error };
+  const { normalized, ast } = parsed;
   const edits: Edit[] = [];
   let reserved: string | undefined;
   walk(ast as unknown as Node, (node) => {
@@ -55,6 +49,39 @@ export function guardSnippet(source: string, budget = DEFAULT_STEP_BUDGET): Guar
   let code = normalized;
   for (const edit of edits.sort((a, b) => b.at - a.at)) code = code.slice(0, edit.at) + edit.insert + code.slice(edit.at);
   return { ok: true, code: wrap(code, budget) };
+}
+
+/** Code ready to instrument (the normalized text and its syntax tree), or why it is not. */
+export type Parsed = { normalized: string; ast: acorn.Program } | { error: string };
+
+/**
+ * Code as codemode's `runCode` hands it over, already normalized: one arrow function expression,
+ * trimmed, no fence. Parsed once (as a module, so strict-mode errors still take the long way and
+ * are reported there), it is what the long way would produce: `normalizeCode` returns such code
+ * unchanged, and it is valid wherever the person's own code was.
+ */
+export function alreadyNormalized(source: string): Parsed | undefined {
+  if (!source.startsWith("async") || source !== source.trim() || source.includes("```")) return undefined;
+  try {
+    const ast = acorn.parse(source, { ecmaVersion: "latest", sourceType: "module" });
+    const [only] = ast.body;
+    if (ast.body.length === 1 && only?.type === "ExpressionStatement" && only.expression.type === "ArrowFunctionExpression") return { normalized: source, ast };
+  } catch {
+    // Not valid as it stands: the long way says where.
+  }
+  return undefined;
+}
+
+/** The long way: the syntax as the person wrote it (for an error with line and column), then codemode's normalization, then the parse to instrument. */
+function parseSlowly(source: string): Parsed {
+  const syntax = checkSyntax(source);
+  if (syntax) return { error: syntax };
+  const normalized = normalizeCode(source);
+  try {
+    return { normalized, ast: acorn.parse(normalized, { ecmaVersion: "latest", sourceType: "script", allowAwaitOutsideFunction: true }) };
+  } catch (error) {
+    return { error: `the snippet could not be prepared: ${(error as Error).message}` };
+  }
 }
 
 /** Parses the code as the person wrote it; returns a readable error with line and column, or undefined. */
