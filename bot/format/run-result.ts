@@ -5,7 +5,7 @@
  * `KEPT_RESULT_CHARS`) says so plainly: what it was, and how much of it the file holds.
  */
 import { FormattedString as F, fmt } from "@grammyjs/parse-mode";
-import { KEPT_RESULT_CHARS } from "../../skills/cloudflare/code-mode/runs.ts";
+import { KEPT_RESULT_CHARS } from "../../skills/cloudflare/code-mode/pass-runtime.ts";
 import { plural, runFooter } from "./run-footer.ts";
 
 /** Results longer than this (pretty-printed) go out as a document. */

@@ -18,7 +18,7 @@
  * - Storage stays bounded: ended runs beyond the newest `retention.runs`, or older than
  *   `retention.days`, are forgotten with their execution logs and cards (`prune`).
  */
-import { createCodemodeRuntime, truncateResult, type CodemodeRuntimeHandle, type Executor } from "@cloudflare/codemode";
+import type { CodemodeRuntimeHandle, Executor } from "@cloudflare/codemode";
 import { type CardInput } from "../../../approvals/approval-card.ts";
 import { ApprovalStore, type Approval } from "../../../approvals/approval-store.ts";
 import { auditCallStarted, auditExecutionRequested, auditExecutionStatus, auditExecutionUpdated, newRunId } from "../../../approvals/audit.ts";
@@ -28,12 +28,10 @@ import { riskOf, type Risk } from "../../../approvals/policy.ts";
 import { ANSWER_IN_CHAT, RunStore, type AnswerTo, type RunOrigin, type RunRecord } from "../../../approvals/run-store.ts";
 import { requestLine, type CredentialRef, type StoredRequest } from "../../../approvals/stored-request.ts";
 import type { McpServers } from "../../mcp-servers/mcp-servers.ts";
-import { GraphqlSchemaCache } from "../analytics/index.ts";
 import { GuardedExecutor } from "../sandbox/guarded-executor.ts";
-import { catalogLookup } from "./catalog-lookup.ts";
-import { CloudflareConnector } from "./cloudflare-connector.ts";
 import { cardForPausedCall, type PendingCall } from "./paused-call.ts";
-import type { Credential, RequesterCredentials } from "./requester-credentials.ts";
+import { PassRuntimes } from "./pass-runtime.ts";
+import type { RequesterCredentials } from "./requester-credentials.ts";
 import type { ChatDesk, RunEnd, RunListener, RunStep, UndoOffer } from "./run-listener.ts";
 import { RunNotes } from "./run-notes.ts";
 import { undoRun } from "./run-undo.ts";
@@ -83,13 +81,6 @@ export interface RunsDeps {
   mcp?: McpServers;
 }
 
-/**
- * The most of a run's result (compact JSON characters) its outcome carries; past it, codemode's
- * `truncateResult` cuts it structurally, with markers. The chat sends it whole as a file up to
- * this size (Telegram takes documents up to 50 MB from bots); a model turn or an MCP client gets
- * far less, cut for its own context.
- */
-export const KEPT_RESULT_CHARS = 4_000_000;
 
 /** How long after an Approve the alarm checks that the run went on (it normally has, long before). */
 const RECOVER_AFTER_MS = 60_000;
@@ -105,15 +96,19 @@ export class Runs {
   readonly runs: RunStore;
   private readonly notes: RunNotes;
   private readonly d: RunsDeps;
-  private readonly executor: Executor;
-  private graphqlSchemas: GraphqlSchemaCache | undefined;
+  private readonly passes: PassRuntimes;
 
   constructor(deps: RunsDeps) {
     this.d = deps;
     this.approvals = new ApprovalStore(deps.ctx.storage.sql);
     this.runs = new RunStore(deps.ctx.storage.sql);
     this.notes = new RunNotes(deps.ctx.storage.sql);
-    this.executor = deps.executor ?? new GuardedExecutor({ loader: deps.env.LOADER });
+    this.passes = new PassRuntimes({
+      ctx: deps.ctx, env: deps.env, chatId: deps.chatId, credentials: deps.credentials, ...(deps.mcp ? { mcp: deps.mcp } : {}),
+      executor: deps.executor ?? new GuardedExecutor({ loader: deps.env.LOADER }), maxExecutions: deps.retention.runs + PRUNE_SLACK,
+      approvals: this.approvals, notes: this.notes,
+      deliverCredentials: async (approval, result) => this.d.desk.showCredentials(this.runOf(approval), approval, result),
+    });
   }
 
   /**
@@ -439,37 +434,10 @@ export class Runs {
     return (await this.d.credentials.credentialFor(approval.requesterId)).ref;
   }
 
-  /**
-   * The runtime handle acting for a run's requester (their token, their audit identity), with the
-   * Cloudflare API and the MCP servers the run uses; for a whole run, its steps reach its listener.
-   */
+  /** The runtime acting for a run's requester, with its MCP servers; for a whole run, its steps reach its listener. */
   private runtimeFor(run: Pick<RunRecord, "requesterId" | "mcpServers"> | RunRecord, pass?: PassAudit): CodemodeRuntimeHandle {
-    const { requesterId, mcpServers } = run;
-    const { ctx, env } = this.d;
     const progress = "origin" in run ? async (step: RunStep) => { await this.listenerOf(run).progress?.(run, step); } : undefined;
-    // Outside a pass (snippets, retention) no call runs, and nothing is recorded.
-    const audit = pass ?? new PassAudit();
-    const gate = { store: this.approvals, db: env.DB, audit, deliverCredentials: async (approval: Approval, result: unknown) => this.d.desk.showCredentials(this.runOf(approval), approval, result) };
-    // One lookup of the requester's token per pass (a pass is one execute or approve), not one per call;
-    // a card still records the credential it shows, and a changed token voids it at the tap.
-    let credential: Promise<Credential> | undefined;
-    const credentialOfPass = (): Promise<Credential> => credential ??= this.d.credentials.credentialFor(requesterId).catch((error: unknown) => {
-      credential = undefined;
-      throw error;
-    });
-    // A pass looks the token up while the sandbox starts, so its first call does not wait for it.
-    if (pass) credentialOfPass().catch(() => undefined);
-    const cloudflare = new CloudflareConnector(ctx, env, {
-      ...gate, catalog: catalogLookup, chatId: this.d.chatId, requesterId, note: (executionId, text) => this.notes.add(executionId, text),
-      graphqlSchemas: this.graphqlSchemas ??= new GraphqlSchemaCache(ctx.storage.sql),
-      credential: credentialOfPass,
-      // The defaults may ask the API (the token's accounts): not before the run is on record.
-      defaults: async () => this.d.credentials.defaultsFor(requesterId, (await Promise.all([credentialOfPass(), audit.beforeSend()]))[0]),
-      ...(progress ? { progress } : {}),
-    });
-    const others = this.d.mcp?.connectorsFor(ctx, env, { chatId: this.d.chatId, requesterId }, gate, mcpServers) ?? [];
-    return createCodemodeRuntime({ ctx, executor: this.executor, connectors: [cloudflare, ...others], maxExecutions: this.d.retention.runs + PRUNE_SLACK,
-      transformResult: (result) => truncateResult(result, { maxChars: KEPT_RESULT_CHARS }) });
+    return this.passes.runtime({ requesterId: run.requesterId, mcpServers: run.mcpServers, ...(progress ? { progress } : {}) }, pass);
   }
 }
 
