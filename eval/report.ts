@@ -1,22 +1,11 @@
 /** The eval's report: one summary row per mode, and one line per task; as a table or JSON. */
 import type { RunMode, TaskResult } from "./harness.ts";
 
-/** One mode's totals. */
-export interface ModeRow {
-  mode: RunMode;
+/** One mode's totals: the sums of its tasks' counts, and how many passed and escalated. */
+export interface ModeRow extends Pick<TaskResult, "mode" | "steps" | "modelCalls" | "inputTokens" | "outputTokens" | "costUsd" | "apiCalls" | "cardsAsked" | "approvals" | "wallMs"> {
   tasks: number;
   passed: number;
-  steps: number;
-  modelCalls: number;
-  inputTokens: number;
-  outputTokens: number;
-  /** USD, when every task's cost is known. */
-  costUsd?: number;
-  apiCalls: number;
-  cardsAsked: number;
-  approvals: number;
   escalated: number;
-  wallMs: number;
 }
 
 /** What `npm run eval -- --json` prints. */

@@ -3,8 +3,8 @@
  *
  * It speaks the real wire format: `POST /bot<token>/<method>` with a JSON, form or multipart
  * body, answered with `{ ok: true, result }` or `{ ok: false, error_code, description }`.
- * It keeps a small model of chats (message ids per chat, the last text and keyboard of every
- * message) so edits and deletes behave as Telegram's do, and it records every call so tests
+ * It keeps a small model of chats (./fake-chats.ts) so edits and deletes behave as Telegram's
+ * do, and it records every call so tests
  * and the web chat can read what the bot said.
  *
  * Control endpoints under `/__fake/` (not part of Telegram) let a test or the playground read
@@ -12,6 +12,7 @@
  * is runtime-neutral (only `Request`/`Response`), so the same code runs in Node (`server.ts`) and
  * anywhere else.
  */
+import { bad, FakeChats, ok, toNumber, type ApiResult } from "./fake-chats.ts";
 import { readParams } from "./read-params.ts";
 
 /** One Bot API call as the fake received it. */
@@ -52,18 +53,6 @@ export interface HeldCall {
   state: "holding" | "answered" | "abandoned";
 }
 
-/** A message the fake remembers, as Telegram would return it. */
-export interface StoredMessage {
-  message_id: number;
-  chat_id: number;
-  text?: string;
-  entities?: unknown[];
-  reply_markup?: unknown;
-  document?: { file_name: string; size: number; mime_type: string; content: string };
-  deleted: boolean;
-  edited: boolean;
-}
-
 /** Options for a fake Bot API instance. */
 export interface FakeBotApiOptions {
   /** The token the bot must use; any other gives 401 like Telegram. Omit to accept any well-formed token. */
@@ -72,20 +61,16 @@ export interface FakeBotApiOptions {
   botUser?: { id: number; username: string; first_name: string };
 }
 
-type ApiResult = { ok: true; result: unknown } | { ok: false; error_code: number; description: string; parameters?: unknown };
 
 const TOKEN_SHAPE = /^\d+:[A-Za-z0-9_-]+$/;
-const MAX_TEXT = 4096;
 
 /** Fake Telegram Bot API: records calls, models messages, injects faults. */
 export class FakeBotApi {
   readonly calls: RecordedCall[] = [];
-  readonly messages = new Map<string, StoredMessage>();
-  /** Drafts private chats show now, by `chatId:draftId`. */
-  private readonly drafts = new Map<string, string>();
+  /** The chats' messages and drafts, as Telegram would keep them. */
+  readonly chats: FakeChats;
   /** Calls held by a `delay_ms` fault, in arrival order. */
   readonly held: HeldCall[] = [];
-  private readonly nextMessageId = new Map<number, number>();
   private faults: Fault[] = [];
   private webhook: { url: string; secret_token?: string; allowed_updates?: string[] } | undefined;
   /** Command menus by scope (`default`, `all_private_chats`, …), as setMyCommands left them. */
@@ -98,6 +83,7 @@ export class FakeBotApi {
   constructor(options: FakeBotApiOptions = {}) {
     this.options = options;
     this.botUser = options.botUser ?? { id: 7000000001, username: "codemode_playground_bot", first_name: "Code Mode" };
+    this.chats = new FakeChats(this.botUser);
   }
 
   /** Handles one HTTP request: a Bot API call or a `/__fake/` control call. */
@@ -150,17 +136,8 @@ export class FakeBotApi {
   reset(): void {
     this.calls.length = 0;
     this.held.length = 0;
-    this.messages.clear();
-    this.drafts.clear();
-    this.nextMessageId.clear();
+    this.chats.reset();
     this.faults = [];
-  }
-
-  /** Allocates the next message id in a chat (shared by user and bot messages, as in Telegram). */
-  allocateMessageId(chatId: number): number {
-    const next = (this.nextMessageId.get(chatId) ?? 0) + 1;
-    this.nextMessageId.set(chatId, next);
-    return next;
   }
 
   /** Waits out a hold; false when the caller went away first. */
@@ -194,22 +171,22 @@ export class FakeBotApi {
       case "getMe":
         return ok({ ...this.botUser, is_bot: true, can_join_groups: true, can_read_all_group_messages: false, supports_inline_queries: false });
       case "sendMessage":
-        return this.sendMessage(p);
+        return this.chats.sendMessage(p);
       case "editMessageText":
-        return this.editMessage(p, true);
+        return this.chats.editMessage(p, true);
       case "editMessageReplyMarkup":
-        return this.editMessage(p, false);
+        return this.chats.editMessage(p, false);
       case "deleteMessage":
-        return this.deleteMessage(p);
+        return this.chats.deleteMessage(p);
       case "answerCallbackQuery":
         return typeof p.callback_query_id === "string" && p.callback_query_id !== ""
           ? ok(true) : bad("Bad Request: query is too old and response timeout expired or query ID is invalid");
       case "sendChatAction":
         return toNumber(p.chat_id) !== undefined ? ok(true) : bad("Bad Request: chat not found");
       case "sendDocument":
-        return this.sendDocument(p);
+        return this.chats.sendDocument(p);
       case "sendMessageDraft":
-        return this.sendMessageDraft(p);
+        return this.chats.sendMessageDraft(p);
       case "setMyCommands":
         if (!Array.isArray(p.commands)) return bad("Bad Request: parameter \"commands\" is required");
         this.commands.set(scopeKey(p.scope), p.commands);
@@ -231,112 +208,6 @@ export class FakeBotApi {
       default:
         return { ok: false, error_code: 404, description: "Not Found: method not found" };
     }
-  }
-
-  private sendMessage(p: Record<string, unknown>): ApiResult {
-    const chatId = toNumber(p.chat_id);
-    if (chatId === undefined) return bad("Bad Request: chat not found");
-    if (typeof p.text !== "string" || p.text.trim() === "") return bad("Bad Request: message text is empty");
-    if (p.text.length > MAX_TEXT) return bad("Bad Request: message is too long");
-    const entityError = checkEntities(p);
-    if (entityError) return bad(entityError);
-    const message_id = this.allocateMessageId(chatId);
-    this.dropDrafts(chatId);
-    const stored: StoredMessage = { message_id, chat_id: chatId, text: p.text, deleted: false, edited: false,
-      ...(Array.isArray(p.entities) ? { entities: p.entities } : {}),
-      ...(p.reply_markup !== undefined ? { reply_markup: p.reply_markup } : {}) };
-    this.messages.set(`${chatId}:${message_id}`, stored);
-    return ok(this.messageObject(stored));
-  }
-
-  /**
-   * A draft: an ephemeral preview of a message being written, private chats only. Kept per chat
-   * and draft id (the newest text) until the bot sends a message to the chat, as Telegram drops it then.
-   */
-  private sendMessageDraft(p: Record<string, unknown>): ApiResult {
-    const chatId = toNumber(p.chat_id);
-    if (chatId === undefined) return bad("Bad Request: chat not found");
-    if (chatId < 0) return bad("Bad Request: message drafts can be sent to private chats only");
-    const draftId = toNumber(p.draft_id);
-    if (draftId === undefined || !Number.isInteger(draftId) || draftId === 0) return bad("Bad Request: draft_id must be a non-zero integer");
-    if (p.text !== undefined && typeof p.text !== "string") return bad("Bad Request: text must be a string");
-    if (typeof p.text === "string" && p.text.length > MAX_TEXT) return bad("Bad Request: text is too long");
-    const entityError = p.text === undefined ? undefined : checkEntities(p);
-    if (entityError) return bad(entityError);
-    this.drafts.set(`${chatId}:${draftId}`, typeof p.text === "string" ? p.text : "");
-    return ok(true);
-  }
-
-  /** The draft a private chat shows now for `draftId` (undefined once a message replaced it). */
-  draft(chatId: number, draftId: number): string | undefined {
-    return this.drafts.get(`${chatId}:${draftId}`);
-  }
-
-  private dropDrafts(chatId: number): void {
-    for (const key of [...this.drafts.keys()]) if (key.startsWith(`${chatId}:`)) this.drafts.delete(key);
-  }
-
-  private sendDocument(p: Record<string, unknown>): ApiResult {
-    const chatId = toNumber(p.chat_id);
-    if (chatId === undefined) return bad("Bad Request: chat not found");
-    const doc = p.document;
-    if (!(doc && typeof doc === "object" && "content" in doc)) return bad("Bad Request: there is no document in the request");
-    const file = doc as { file_name: string; size: number; mime_type: string; content: string };
-    const message_id = this.allocateMessageId(chatId);
-    this.dropDrafts(chatId);
-    const stored: StoredMessage = { message_id, chat_id: chatId, document: file, deleted: false, edited: false,
-      ...(typeof p.caption === "string" ? { text: p.caption } : {}),
-      ...(p.reply_markup !== undefined ? { reply_markup: p.reply_markup } : {}) };
-    this.messages.set(`${chatId}:${message_id}`, stored);
-    return ok(this.messageObject(stored));
-  }
-
-  private editMessage(p: Record<string, unknown>, withText: boolean): ApiResult {
-    const chatId = toNumber(p.chat_id);
-    const messageId = toNumber(p.message_id);
-    const stored = chatId !== undefined && messageId !== undefined ? this.messages.get(`${chatId}:${messageId}`) : undefined;
-    if (!stored || stored.deleted) return bad("Bad Request: message to edit not found");
-    if (withText) {
-      if (typeof p.text !== "string" || p.text.trim() === "") return bad("Bad Request: message text is empty");
-      if (p.text.length > MAX_TEXT) return bad("Bad Request: MESSAGE_TOO_LONG");
-      const sameMarkup = JSON.stringify(p.reply_markup ?? null) === JSON.stringify(stored.reply_markup ?? null);
-      if (p.text === stored.text && sameMarkup) {
-        return bad("Bad Request: message is not modified: specified new message content and reply markup are exactly the same as a current content and reply markup of the message");
-      }
-      stored.text = p.text;
-      if (Array.isArray(p.entities)) stored.entities = p.entities; else delete stored.entities;
-    }
-    if (p.reply_markup !== undefined) stored.reply_markup = p.reply_markup; else delete stored.reply_markup;
-    stored.edited = true;
-    return ok(this.messageObject(stored));
-  }
-
-  private deleteMessage(p: Record<string, unknown>): ApiResult {
-    const chatId = toNumber(p.chat_id);
-    const messageId = toNumber(p.message_id);
-    if (chatId === undefined || messageId === undefined) return bad("Bad Request: message to delete not found");
-    const key = `${chatId}:${messageId}`;
-    const stored = this.messages.get(key);
-    if (stored?.deleted) return bad("Bad Request: message to delete not found");
-    // User messages are not stored by sendMessage but may still be deleted by the bot (e.g. a pasted token).
-    this.messages.set(key, stored ? { ...stored, deleted: true } : { message_id: messageId, chat_id: chatId, deleted: true, edited: false });
-    return ok(true);
-  }
-
-  private messageObject(m: StoredMessage): Record<string, unknown> {
-    return {
-      message_id: m.message_id,
-      from: { id: this.botUser.id, is_bot: true, first_name: this.botUser.first_name, username: this.botUser.username },
-      chat: m.chat_id > 0 ? { id: m.chat_id, type: "private", first_name: "Playground" } : { id: m.chat_id, type: "group", title: "Playground group" },
-      date: Math.floor(Date.now() / 1000),
-      ...(m.edited ? { edit_date: Math.floor(Date.now() / 1000) } : {}),
-      ...(m.text !== undefined && !m.document ? { text: m.text } : {}),
-      ...(m.entities ? { entities: m.entities } : {}),
-      ...(m.document ? { document: { file_name: m.document.file_name, mime_type: m.document.mime_type,
-        file_id: `doc-${m.chat_id}-${m.message_id}`, file_unique_id: `u${m.message_id}`, file_size: m.document.size },
-        ...(m.text !== undefined ? { caption: m.text } : {}) } : {}),
-      ...(m.reply_markup !== undefined ? { reply_markup: m.reply_markup } : {}),
-    };
   }
 
   private async control(request: Request, url: URL): Promise<Response> {
@@ -374,35 +245,6 @@ function scopeKey(scope: unknown): string {
   return typeof parsed === "object" && parsed !== null && typeof (parsed as { type?: unknown }).type === "string" ? (parsed as { type: string }).type : "default";
 }
 
-function ok(result: unknown): ApiResult {
-  return { ok: true, result };
-}
-
-function bad(description: string): ApiResult {
-  return { ok: false, error_code: 400, description };
-}
-
 function json(body: unknown, status = 200): Response {
   return new Response(JSON.stringify(body), { status, headers: { "content-type": "application/json" } });
-}
-
-function toNumber(value: unknown): number | undefined {
-  if (typeof value === "number" && Number.isFinite(value)) return value;
-  if (typeof value === "string" && /^-?\d+$/.test(value)) return Number(value);
-  return undefined;
-}
-
-/** Rejects entities that point outside the text, as Telegram does ("can't parse entities"). */
-function checkEntities(p: Record<string, unknown>): string | undefined {
-  if (p.parse_mode !== undefined && p.parse_mode !== "HTML" && p.parse_mode !== "MarkdownV2" && p.parse_mode !== "Markdown") {
-    return "Bad Request: unsupported parse_mode";
-  }
-  if (!Array.isArray(p.entities) || typeof p.text !== "string") return undefined;
-  for (const e of p.entities as Array<{ offset?: unknown; length?: unknown }>) {
-    if (typeof e.offset !== "number" || typeof e.length !== "number" || e.offset < 0 || e.length <= 0
-      || e.offset + e.length > p.text.length) {
-      return "Bad Request: can't parse entities: entity is out of the text bounds";
-    }
-  }
-  return undefined;
 }

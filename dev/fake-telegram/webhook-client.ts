@@ -31,7 +31,7 @@ export class WebhookClient {
   async sendText(user: PlaygroundUser, chatId: number, text: string): Promise<number> {
     const command = /^\/[A-Za-z0-9_]+/.exec(text);
     const message = {
-      message_id: this.api.allocateMessageId(chatId),
+      message_id: this.api.chats.allocateMessageId(chatId),
       date: Math.floor(Date.now() / 1000),
       chat: chatId > 0 ? { id: chatId, type: "private", first_name: user.first_name } : { id: chatId, type: "group", title: "Playground group" },
       from: { is_bot: false, ...user },
@@ -43,7 +43,7 @@ export class WebhookClient {
 
   /** Taps an inline button with `data` on bot message `messageId`. */
   async tap(user: PlaygroundUser, chatId: number, messageId: number, data: string): Promise<number> {
-    const stored = this.api.messages.get(`${chatId}:${messageId}`);
+    const stored = this.api.chats.messages.get(`${chatId}:${messageId}`);
     const callback_query = {
       id: `pg-${this.nextUpdateId}-${Math.random().toString(36).slice(2, 8)}`,
       from: { is_bot: false, ...user },

@@ -156,7 +156,7 @@ export class ChatLog {
   }
 
   private buttonLabel(chatId: number, messageId: number, data: string): string | undefined {
-    const markup = this.api.messages.get(`${chatId}:${messageId}`)?.reply_markup as { inline_keyboard?: InlineKeyboard } | undefined;
+    const markup = this.api.chats.messages.get(`${chatId}:${messageId}`)?.reply_markup as { inline_keyboard?: InlineKeyboard } | undefined;
     return markup?.inline_keyboard?.flat().find((b) => b.callback_data === data)?.text;
   }
 }

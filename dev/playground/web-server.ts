@@ -103,7 +103,7 @@ async function route(
   }
   const file = /^\/api\/file\/(-?\d+)\/(\d+)$/.exec(url.pathname);
   if (file && request.method === "GET") {
-    const doc = o.api.messages.get(`${file[1]}:${file[2]}`)?.document;
+    const doc = o.api.chats.messages.get(`${file[1]}:${file[2]}`)?.document;
     if (!doc) return json({ ok: false, error: "no such document" }, 404);
     const name = doc.file_name.replace(/[^\w.-]+/g, "_");
     return new Response(doc.content, { headers: {

@@ -45,11 +45,11 @@ describe("fake Telegram Bot API", () => {
   it("takes message drafts in private chats in the Bot API's wire format, and drops them when the bot sends a message", async () => {
     expect((await call("sendMessageDraft", { chat_id: 12, draft_id: 7, text: "Your buck" })).body).toEqual({ ok: true, result: true });
     expect((await call("sendMessageDraft", { chat_id: 12, draft_id: 7, text: "Your buckets are" })).body).toEqual({ ok: true, result: true });
-    expect(fake.api.draft(12, 7)).toBe("Your buckets are");
+    expect(fake.api.chats.draft(12, 7)).toBe("Your buckets are");
     expect(fake.api.calls.filter((c) => c.method === "sendMessageDraft").map((c) => c.params)).toEqual([
       { chat_id: 12, draft_id: 7, text: "Your buck" }, { chat_id: 12, draft_id: 7, text: "Your buckets are" }]);
     await call("sendMessage", { chat_id: 12, text: "Your buckets are: a, b." });
-    expect(fake.api.draft(12, 7)).toBeUndefined();
+    expect(fake.api.chats.draft(12, 7)).toBeUndefined();
     expect((await call("sendMessageDraft", { chat_id: -12, draft_id: 7, text: "x" })).body).toMatchObject({ ok: false, error_code: 400, description: "Bad Request: message drafts can be sent to private chats only" });
     expect((await call("sendMessageDraft", { chat_id: 12, draft_id: 0, text: "x" })).body).toMatchObject({ ok: false, error_code: 400, description: "Bad Request: draft_id must be a non-zero integer" });
     expect((await call("sendMessageDraft", { chat_id: 12, draft_id: 7, text: "x".repeat(4097) })).body).toMatchObject({ ok: false, error_code: 400 });
@@ -84,6 +84,6 @@ describe("fake Telegram Bot API", () => {
     expect(body.ok).toBe(true);
     expect(body.result.document).toMatchObject({ file_name: "result.json", file_size: 7 });
     expect(body.result.caption).toBe("result");
-    expect(fake.api.messages.get("10:1")?.document?.content).toBe('{"a":1}');
+    expect(fake.api.chats.messages.get("10:1")?.document?.content).toBe('{"a":1}');
   });
 });
