@@ -10,6 +10,7 @@
  *   result, a card or an error is shown only once every call that led to it is in the log; a row
  *   that could not be written fails the run instead.
  */
+import { auditCallRecorded, type AuditCall } from "./audit.ts";
 
 /** A row of the audit log could not be written. */
 export class AuditWriteError extends Error {
@@ -43,6 +44,26 @@ export class PassAudit {
     this.rows.push(row.catch((error: unknown) => {
       this.failure ??= new AuditWriteError(`the audit log could not record a call (${messageOf(error)})`);
     }));
+  }
+
+  /**
+   * Sends one read (`send`) once the run is on record, and records its row after it returned or
+   * failed; the answer goes back without waiting for the row. A failure is thrown on as a plain
+   * `Error` with its message, with the HTTP status `statusOf` finds in it on the row.
+   */
+  async read<T>(db: D1Database, row: AuditCall, send: () => Promise<{ value: T; httpStatus?: number }>, statusOf: (error: unknown) => number | undefined = () => undefined): Promise<T> {
+    await this.beforeSend();
+    const startedAt = Date.now();
+    try {
+      const { value, httpStatus } = await send();
+      this.record(auditCallRecorded(db, row, startedAt, { ok: true, ...(httpStatus !== undefined ? { httpStatus } : {}) }));
+      return value;
+    } catch (error) {
+      const message = messageOf(error);
+      const httpStatus = statusOf(error);
+      this.record(auditCallRecorded(db, row, startedAt, { ok: false, error: message, ...(httpStatus !== undefined ? { httpStatus } : {}) }));
+      throw new Error(message);
+    }
   }
 
   /** Waits for the run's row and every call row recorded so far; throws `AuditWriteError` if one failed. */

@@ -14,7 +14,6 @@
 import { CodemodeConnector, sanitizeToolName, type ConnectorTools } from "@cloudflare/codemode";
 import { Client, StreamableHTTPClientTransport } from "@modelcontextprotocol/client";
 import type { JSONSchema7 } from "json-schema";
-import { auditCallRecorded } from "../../approvals/audit.ts";
 import { mcpToolAccess, mcpToolRisk, type McpToolHints } from "../../approvals/mcp-policy.ts";
 import type { Risk } from "../../approvals/policy.ts";
 import { freezeRequest, RequestShapeError, type CredentialRef, type StoredRequest } from "../../approvals/stored-request.ts";
@@ -205,19 +204,11 @@ class McpServerConnector extends CodemodeConnector<Env> {
   /** A tool that only reads: called at once, once the run is on record, and written to the audit log like a Cloudflare read. */
   private async read(state: Extract<ServerState, { ok: true }>, tool: ServerTool, args: unknown, executionId: string): Promise<unknown> {
     const { gate, server, caller } = this.d;
-    await gate.audit.beforeSend();
-    const path = `mcp:${server.name}/${tool.name}`;
-    const row = { executionId, chatId: caller.chatId, operation: `${server.name}.${sanitizeToolName(tool.name)}`, method: "MCP", path, access: "read" as const, requesterId: caller.requesterId };
-    const startedAt = Date.now();
-    try {
-      const result = unwrap(await within(state.client.callTool({ name: tool.name, arguments: asArguments(args) }), CALL_TIMEOUT_MS, `calling ${tool.name}`));
-      gate.audit.record(auditCallRecorded(gate.db, row, startedAt, { ok: true }));
-      return result;
-    } catch (error) {
-      const message = error instanceof Error ? error.message : String(error);
-      gate.audit.record(auditCallRecorded(gate.db, row, startedAt, { ok: false, error: message }));
-      throw new Error(message);
-    }
+    const row = { executionId, chatId: caller.chatId, operation: `${server.name}.${sanitizeToolName(tool.name)}`, method: "MCP", path: `mcp:${server.name}/${tool.name}`,
+      access: "read" as const, requesterId: caller.requesterId };
+    return await gate.audit.read(gate.db, row, async () => ({
+      value: unwrap(await within(state.client.callTool({ name: tool.name, arguments: asArguments(args) }), CALL_TIMEOUT_MS, `calling ${tool.name}`)),
+    }));
   }
 
   /** An approved call: the arguments stored on the card are what is sent, once. */

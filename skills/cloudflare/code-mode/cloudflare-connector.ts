@@ -25,7 +25,6 @@ import { CodemodeConnector, type ConnectorTools } from "@cloudflare/codemode";
 import type { JSONSchema7 } from "json-schema";
 import { z } from "zod";
 import { accessOf, isCredentialRead } from "../../../approvals/access.ts";
-import { auditCallRecorded } from "../../../approvals/audit.ts";
 import { ANALYTICS_HIT, GRAPHQL_PATH, GRAPHQL_USAGE, GraphqlSchemaGuide, isAnalyticsQuestion, readOnlyDocument, sendGraphql, type GraphqlSchemaCache } from "../analytics/index.ts";
 import { CloudflareApiError, collectList, type CloudflareClient, type CloudflareResponse } from "../api/index.ts";
 import { permissionsFor } from "../catalog/permissions.ts";
@@ -163,24 +162,14 @@ export class CloudflareConnector extends CodemodeConnector<Env> {
     return guide.describeType(wanted.type!);
   }
 
-  /**
-   * Sends one read (`send`), once the run is on record, and records it in the audit log once it
-   * returned or failed. The answer goes back without waiting for the row: the run's owner waits
-   * for every row of the pass before it reports anything (approvals/pass-audit.ts).
-   */
+  /** Sends one read with the requester's token, in the audit log like every read (approvals/pass-audit.ts). */
   private async audited<T>(executionId: string, call: { operation: string; method: string; path: string }, send: (client: CloudflareClient) => Promise<{ status: number; value: T }>): Promise<T> {
     const row = { executionId, chatId: this.deps.chatId, ...call, access: "read" as const, requesterId: this.deps.requesterId };
-    const [credential] = await Promise.all([this.deps.credential(), this.deps.audit.beforeSend()]);
-    const startedAt = Date.now();
-    try {
-      const { status, value } = await send(credential.client);
-      this.deps.audit.record(auditCallRecorded(this.deps.db, row, startedAt, { ok: true, httpStatus: status }));
-      return value;
-    } catch (error) {
-      const message = error instanceof Error ? error.message : String(error);
-      this.deps.audit.record(auditCallRecorded(this.deps.db, row, startedAt, { ok: false, error: message, ...(error instanceof CloudflareApiError ? { httpStatus: error.status } : {}) }));
-      throw new Error(message);
-    }
+    const { client } = await this.deps.credential();
+    return await this.deps.audit.read(this.deps.db, row, async () => {
+      const { status, value } = await send(client);
+      return { value, httpStatus: status };
+    }, (error) => (error instanceof CloudflareApiError ? error.status : undefined));
   }
 
   /** Sends one read at once (every page of a list), with the audit rows around it. */
